@@ -1,0 +1,16 @@
+/**
+ * The server the end-to-end benchmark measures: `src/server.ts`'s app with the report pipeline
+ * registered explicitly, so the benchmark does not depend on which pipelines the build ships.
+ * Prints `LISTENING <url>` once ready.
+ */
+import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
+import { createReportPipeline } from '../src/pipelines/report/index.ts'
+
+const config = loadConfig()
+const app = await buildApp(config, { pipelines: [createReportPipeline({ maxGroups: config.REPORT_MAX_GROUPS })] })
+process.on('SIGTERM', () => {
+  app.close().then(() => process.exit(0), () => process.exit(1))
+})
+const url = await app.listen({ host: '127.0.0.1', port: config.PORT })
+console.log(`LISTENING ${url}`)

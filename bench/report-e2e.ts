@@ -1,0 +1,129 @@
+/**
+ * End to end on a 3,000,000-row CSV (~200 MB, generated into a temp folder, never committed):
+ * upload → `complete` through a real server process, against a bare papaparse read of the same
+ * file in this run (the ceiling: target ≥ 0.6× its speed); the server's peak RSS (target
+ * < 250 MB); the longest gap between progress events (target ≤ 2 s).
+ *
+ *   node bench/report-e2e.ts [rows]
+ */
+import { spawn } from 'node:child_process'
+import { createReadStream, createWriteStream, openAsBlob } from 'node:fs'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { finished } from 'node:stream/promises'
+import { fileURLToPath } from 'node:url'
+import { EventSource } from 'eventsource'
+import Papa from 'papaparse'
+import { DEPARTMENTS, REGIONS, seededRandom } from '../samples/generate-sales.ts'
+import { appendSection, table } from './report-bench-log.ts'
+
+const ROWS = Number(process.argv[2] ?? 3_000_000)
+const CHANNELS = ['Online shop', 'Retail store', 'Partner']
+const dir = await mkdtemp(join(tmpdir(), 'report-e2e-'))
+const csv = join(dir, 'big.csv')
+
+async function generate (): Promise<void> {
+  const random = seededRandom(3)
+  const out = createWriteStream(csv)
+  out.write('Order ID,Order Date,Region,Department,Channel,Units,Revenue,Cost\n')
+  const days = 3 * 365
+  let batch = ''
+  for (let i = 0; i < ROWS; i++) {
+    const day = Math.floor((i / ROWS) * days)
+    const date = new Date(Date.UTC(2022, 0, 1 + day)).toISOString().slice(0, 10)
+    const season = 1 + 0.25 * Math.sin((2 * Math.PI * day) / 365)
+    const [region] = REGIONS[i % REGIONS.length] ?? REGIONS[0]
+    const [department, price] = DEPARTMENTS[Math.floor(random() * DEPARTMENTS.length)] ?? DEPARTMENTS[0]
+    const units = 1 + Math.floor(random() * 5)
+    const revenue = units * price * season * (0.9 + 0.2 * random())
+    batch += `SO-${1_000_000 + i},${date},${region},${department},${CHANNELS[i % CHANNELS.length]},${units},${revenue.toFixed(2)},${(revenue * 0.6).toFixed(2)}\n`
+    if (batch.length > 1 << 20) {
+      if (!out.write(batch)) await new Promise<void>(resolve => out.once('drain', () => resolve()))
+      batch = ''
+    }
+  }
+  out.end(batch)
+  await finished(out)
+}
+
+/** The ceiling: papaparse alone, same settings as the pipeline (UTF-8 text, 64 KiB, arrays). */
+async function bareRead (): Promise<{ seconds: number, rows: number }> {
+  const started = performance.now()
+  const stream = createReadStream(csv, { highWaterMark: 64 * 1024 })
+  stream.setEncoding('utf8')
+  let rows = 0
+  await new Promise<void>((resolve, reject) => Papa.parse<string[]>(stream, { skipEmptyLines: true, chunk: results => { rows += results.data.length }, complete: () => resolve(), error: reject }))
+  return { seconds: (performance.now() - started) / 1000, rows }
+}
+
+async function startServer () {
+  const dataDir = join(dir, 'data')
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./report-e2e-server.ts', import.meta.url))], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', MAX_UPLOAD_BYTES: String(1024 ** 3) },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /LISTENING (\S+)/.exec(chunk.toString())
+      if (match?.[1]) resolve(match[1])
+    })
+    child.once('exit', code => reject(new Error(`server exited with ${code}`)))
+  })
+  return { child, url }
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MB. */
+async function peakRss (pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024
+}
+
+try {
+  console.log(`generating ${ROWS.toLocaleString('en-US')} rows…`)
+  await generate()
+  const bytes = (await stat(csv)).size
+  const bare = await bareRead()
+  console.log(`bare papaparse: ${bare.seconds.toFixed(2)} s`)
+  const { child, url } = await startServer()
+  const idleRss = await peakRss(child.pid as number)
+  const id = crypto.randomUUID()
+  const progressTimes: number[] = []
+  let stages: string[] = []
+  const done = new Promise<{ type: string, data: string }>((resolve) => {
+    const source = new EventSource(`${url}/api/progress/${id}`)
+    source.addEventListener('progress', event => {
+      progressTimes.push(performance.now())
+      const stage = (JSON.parse(event.data) as { stage: string }).stage
+      if (stages.at(-1) !== stage) stages = [...stages, stage]
+    })
+    for (const type of ['complete', 'failed']) source.addEventListener(type, event => { source.close(); resolve({ type, data: event.data }) })
+  })
+  const started = performance.now()
+  const form = new FormData()
+  form.append('file', await openAsBlob(csv, { type: 'text/csv' }), 'big.csv')
+  const response = await fetch(`${url}/api/jobs`, { method: 'POST', body: form, headers: { 'x-job-id': id } })
+  if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`)
+  const uploaded = performance.now()
+  const end = await done
+  const seconds = (performance.now() - started) / 1000
+  const rss = await peakRss(child.pid as number)
+  child.kill('SIGTERM')
+  if (end.type !== 'complete') throw new Error(`job failed: ${end.data}`)
+  const gaps = progressTimes.slice(1).map((time, i) => time - (progressTimes[i] as number))
+  const maxGap = Math.max(...gaps) / 1000
+  const ratio = bare.seconds / seconds
+  const output = table([
+    ['file', `${ROWS.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(0)} MB`],
+    ['bare papaparse read (ceiling)', `${bare.seconds.toFixed(2)} s (${(bytes / 1e6 / bare.seconds).toFixed(0)} MB/s)`],
+    ['upload → complete (HTTP, report pipeline)', `${seconds.toFixed(2)} s, of which upload ${((uploaded - started) / 1000).toFixed(2)} s`],
+    ['speed vs ceiling', `${ratio.toFixed(2)}× ${ratio >= 0.6 ? '✓ ≥ 0.6×' : '✗ target ≥ 0.6×'}`],
+    ['server peak RSS', `${rss.toFixed(0)} MB (idle ${idleRss.toFixed(0)} MB) ${rss < 250 ? '✓ < 250 MB' : '✗ target < 250 MB'}`],
+    ['longest gap between progress events', `${maxGap.toFixed(2)} s over ${progressTimes.length} events ${maxGap <= 2 ? '✓ ≤ 2 s' : '✗ target ≤ 2 s'}`],
+    ['stages seen', stages.join(' → ')]
+  ])
+  console.log(output)
+  appendSection(`Report: ${ROWS.toLocaleString('en-US')}-row CSV end to end`, `node bench/report-e2e.ts${process.argv[2] ? ` ${process.argv[2]}` : ''}`, output)
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,121 @@
+/**
+ * SSE fan-out: N clients stream one job while it reports progress every 250 ms. Measures the
+ * latency from the event's append (its `at`) to its receipt (p50/p99) and the server's RSS per
+ * idle stream, for stagecast and, in the same run, the polling design it replaces.
+ *
+ *   node bench/sse-fanout.ts [1000,5000,10000]
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { request, type ClientRequest } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startChild, type Child } from './support/child.ts'
+import { machine, percentile, record, rssOf, table } from './support/report.ts'
+
+const sizes = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number)
+const stagecastEntry = fileURLToPath(new URL('../test/support/test-server.ts', import.meta.url))
+const baselineEntry = fileURLToPath(new URL('./support/polling-baseline-server.ts', import.meta.url))
+
+interface Measured { latencies: number[], delivered: number, rssPerStreamKb: number, completed: number }
+
+/** Opens one raw SSE connection; calls back for every event with its parsed data. */
+function openStream (url: string, onEvent: (name: string, data: Record<string, unknown>) => void): Promise<ClientRequest> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false }, response => {
+      let buffer = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => {
+        buffer += chunk
+        let end: number
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          const name = /^event: (.*)$/m.exec(frame)?.[1]
+          const data = /^data: (.*)$/m.exec(frame)?.[1]
+          if (name && data) onEvent(name, JSON.parse(data) as Record<string, unknown>)
+        }
+      })
+      response.on('error', () => {})
+      resolve(req)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+async function measure (server: Child, streamUrl: string, start: () => Promise<void>, clients: number): Promise<Measured> {
+  const latencies: number[] = []
+  let delivered = 0
+  let completed = 0
+  let connected = 0
+  let allDone: () => void = () => {}
+  const done = new Promise<void>(resolve => { allDone = resolve })
+  const onEvent = (name: string, data: Record<string, unknown>) => {
+    if (name === 'connected') { connected++; return }
+    if (name !== 'progress' && name !== 'complete') return
+    delivered++
+    if (typeof data.at === 'string') latencies.push(Date.now() - Date.parse(data.at))
+    if (name === 'complete' && ++completed === clients) allDone()
+  }
+  const pid = server.process.pid as number
+  const rssBefore = rssOf(pid)
+  const requests: ClientRequest[] = []
+  // Connect in batches: the listen backlog is finite, and real clients do not arrive at once either.
+  for (let opened = 0; opened < clients; opened += 250) {
+    const batch = Math.min(250, clients - opened)
+    requests.push(...await Promise.all(Array.from({ length: batch }, () => openStream(streamUrl, onEvent))))
+  }
+  while (connected < clients) await new Promise(resolve => setTimeout(resolve, 50))
+  await new Promise(resolve => setTimeout(resolve, 1000))
+  const rssPerStreamKb = (rssOf(pid) - rssBefore) / clients / 1024
+  await start()
+  await Promise.race([done, new Promise(resolve => setTimeout(resolve, 60_000))])
+  for (const req of requests) req.destroy()
+  return { latencies, delivered, rssPerStreamKb, completed }
+}
+
+async function runStagecast (clients: number): Promise<Measured> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'stagecast-bench-'))
+  const server = await startChild(stagecastEntry, { DATA_DIR: dataDir, MAX_QUEUED_JOBS: '100000', HEARTBEAT_SECONDS: '15', WAIT_TIMEOUT_SECONDS: '600' })
+  try {
+    const id = randomUUID()
+    return await measure(server, `${server.url}/api/progress/${id}`, async () => {
+      const form = new FormData()
+      form.append('pipeline', 'ticker')
+      form.append('ticks', '20')
+      form.append('tickMs', '250')
+      form.append('file', new Blob(['a,b\n1,2\n']), 'tick.csv')
+      const response = await fetch(`${server.url}/api/jobs`, { method: 'POST', body: form, headers: { 'x-job-id': id } })
+      if (response.status !== 202) throw new Error(`upload failed: ${response.status} ${await response.text()}`)
+    }, clients)
+  } finally {
+    await server.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function runBaseline (clients: number): Promise<Measured> {
+  const server = await startChild(baselineEntry, {})
+  try {
+    const id = randomUUID()
+    return await measure(server, `${server.url}/poll/${id}`, async () => { await fetch(`${server.url}/start/${id}`) }, clients)
+  } finally {
+    await server.stop()
+  }
+}
+
+const startedOn = machine()
+const rows: Array<Array<string | number>> = []
+for (const clients of sizes) {
+  for (const [design, run] of [['stagecast (push)', runStagecast], ['baseline (poll 500 ms)', runBaseline]] as const) {
+    const result = await run(clients)
+    rows.push([clients, design, percentile(result.latencies, 50), percentile(result.latencies, 99), result.delivered, `${result.completed}/${clients}`, result.rssPerStreamKb.toFixed(1)])
+    console.log(rows.at(-1)?.join('  '))
+  }
+}
+record('SSE fan-out: one job, N streams', `node bench/sse-fanout.ts ${sizes.join(',')}`,
+  'One job reports progress every 250 ms (20 ticks + complete); every stream must receive every event. Latency is receipt time minus the event\'s `at` (append time), on the same clock.\n\n' +
+  table(['streams', 'design', 'p50 ms', 'p99 ms', 'events delivered', 'clients that saw the end', 'server RSS per idle stream (KB)'], rows),
+  startedOn)

@@ -1,0 +1,35 @@
+/** Shared by every benchmark: machine facts, percentiles, process RSS, and appending results to BENCHMARKS.md. */
+import { appendFileSync, readFileSync } from 'node:fs'
+import { availableParallelism, cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+const BENCHMARKS = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))
+
+export function machine (): string {
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  return `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average at start ${load}`
+}
+
+export function percentile (values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
+}
+
+/** Resident set size of a process in bytes, from /proc (works for child processes too). */
+export function rssOf (pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return match ? Number(match[1]) * 1024 : Number.NaN
+}
+
+export function table (header: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+/** Prints the section and appends it to BENCHMARKS.md with the command and machine. */
+export function record (title: string, command: string, body: string, startedMachine: string): void {
+  const section = `\n## ${title}\n\n- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n- Command: \`${command}\`\n- Machine: ${startedMachine}\n\n${body}\n`
+  console.log(section)
+  appendFileSync(BENCHMARKS, section)
+}

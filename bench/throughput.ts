@@ -1,0 +1,69 @@
+/**
+ * Job throughput: trivial ten-stage jobs from POST to `complete`, as a client sees them — each
+ * client uploads a small CSV, follows the job's progress stream to its `complete` event, and
+ * starts the next. Reports jobs per second and per-job latency (POST sent → complete received).
+ *
+ *   node bench/throughput.ts [jobs=3000] [clients=64]
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startChild } from './support/child.ts'
+import { machine, percentile, record, rssOf, table } from './support/report.ts'
+
+const jobs = Number(process.argv[2] ?? 3000)
+const clients = Number(process.argv[3] ?? 64)
+const entry = fileURLToPath(new URL('../test/support/test-server.ts', import.meta.url))
+
+/** Resolves when the stream delivers `complete` (replayed if the job finished before we connected). */
+function untilComplete (url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false }, response => {
+      let text = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => {
+        text += chunk
+        if (text.includes('event: complete')) { req.destroy(); resolve() } else if (/event: (failed|cancelled|interrupted)/.test(text)) { req.destroy(); reject(new Error(text)) }
+      })
+    })
+    req.on('error', error => { if (!req.destroyed) reject(error) })
+    req.end()
+  })
+}
+
+const startedOn = machine()
+const dataDir = await mkdtemp(join(tmpdir(), 'stagecast-throughput-'))
+const server = await startChild(entry, { DATA_DIR: dataDir, MAX_QUEUED_JOBS: '100000', RATE_LIMIT_UPLOADS_PER_MINUTE: '0' })
+const body = 'date,region,revenue\n2024-01-01,North,10\n'
+const latencies: number[] = []
+let next = 0
+let peakRss = 0
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssOf(server.process.pid as number)) }, 100)
+
+const started = performance.now()
+await Promise.all(Array.from({ length: clients }, async () => {
+  while (next < jobs) {
+    next++
+    const form = new FormData()
+    form.append('pipeline', 'instant')
+    form.append('file', new Blob([body], { type: 'text/csv' }), 'tiny.csv')
+    const sent = performance.now()
+    const response = await fetch(`${server.url}/api/jobs`, { method: 'POST', body: form })
+    if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`)
+    const { links } = await response.json() as { links: { events: string } }
+    await untilComplete(server.url + links.events)
+    latencies.push(performance.now() - sent)
+  }
+}))
+const seconds = (performance.now() - started) / 1000
+clearInterval(sampler)
+await server.stop()
+await rm(dataDir, { recursive: true, force: true })
+
+record('Job throughput: trivial ten-stage jobs, POST to complete', `node bench/throughput.ts ${jobs} ${clients}`,
+  `${clients} concurrent clients each upload a one-row CSV (multipart), follow the job's SSE stream to \`complete\`, and start the next. Embedded durable store (every event written to DATA_DIR before it is sent), JOB_CONCURRENCY = cores.\n\n` +
+  table(['jobs', 'clients', 'seconds', 'jobs/s', 'p50 ms', 'p99 ms', 'server peak RSS (MB)'],
+    [[jobs, clients, seconds.toFixed(2), (jobs / seconds).toFixed(0), percentile(latencies, 50).toFixed(1), percentile(latencies, 99).toFixed(1), (peakRss / 2 ** 20).toFixed(0)]]),
+  startedOn)

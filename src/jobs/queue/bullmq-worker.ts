@@ -1,0 +1,194 @@
+/**
+ * The scale-out worker: takes jobs from BullMQ and runs them with the same runner and
+ * pipelines as the embedded queue, at most `concurrency` at a time.
+ *
+ * - One writer per job: the worker claims the job in the store under a fresh owner id and
+ *   hands the runner a store that writes as that owner. If BullMQ gives the job to another
+ *   worker (this one stalled), the new claim fences this one off: its appends are refused
+ *   and its run stops, so two runs never interleave events.
+ * - A killed worker's job: BullMQ's stalled-job check hands it to another worker, which
+ *   records "resumed" on the job's stream and runs the pipeline again from its first stage.
+ * - Cancel from any API instance is a terminal event in the store; the worker watches each
+ *   running job's stream and aborts the run when one appears.
+ * - Shutdown stops taking jobs and gives running ones `graceMs`; any still running then go
+ *   back to the queue (recorded on their stream) for another worker, instead of failing.
+ */
+import { access, rm } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import { Worker, WaitingError, type Job as BullJob } from 'bullmq'
+import type { Logger } from '../../logger.ts'
+import { closeRedis, createRedisConnection } from '../../redis/connection.ts'
+import { isTerminal, isTerminalEvent, type Job, type JobEvent, type NewJobEvent, type ProgressEvent } from '../model.ts'
+import type { JobPaths } from '../paths.ts'
+import type { AnyPipeline } from '../pipeline.ts'
+import { runJob, type JobAbortReason } from '../runner.ts'
+import type { RedisJobStore } from '../store/redis.ts'
+import { bullmqPrefix, QUEUE_NAME, type QueuedJobData } from './bullmq-queue.ts'
+
+export interface JobWorkerOptions {
+  url: string
+  prefix: string
+  store: RedisJobStore
+  pipelines: ReadonlyMap<string, AnyPipeline>
+  paths: JobPaths
+  log: Logger
+  concurrency: number
+  /** BullMQ lock: a worker silent this long is presumed dead and its job resumed elsewhere. */
+  lockMs: number
+  name?: string
+}
+
+/** A job whose workers keep dying (e.g. a file too big for a worker's memory) is not retried forever. */
+export const MAX_RESUMES = 2
+
+interface Run { controller: AbortController, owner: string, handedBack: boolean, last: ProgressEvent | null, job: Job }
+
+export function startJobWorker ({ url, prefix, store, pipelines, paths, log, concurrency, lockMs, name = `${hostname()}:${process.pid}` }: JobWorkerOptions) {
+  const connection = createRedisConnection(url, { name: `${prefix}:worker`, log, maxRetriesPerRequest: null })
+  const running = new Map<string, Run>()
+  const removeUploads = (jobId: string) => rm(paths.uploadDir(jobId), { recursive: true, force: true })
+
+  async function processJob (bullJob: BullJob<QueuedJobData>, token?: string): Promise<void> {
+    const { jobId } = bullJob.data
+    const owner = `${name}/${token ?? bullJob.attemptsStarted}`
+    const job = await store.claim(jobId, owner)
+    if (!job) {
+      await removeUploads(jobId) // cancelled or expired while it waited
+      return
+    }
+    const owned = store.ownedBy(owner)
+    const refuse = async (event: NewJobEvent) => {
+      await owned.append(jobId, event)
+      await removeUploads(jobId)
+    }
+    const pipeline = pipelines.get(job.pipeline)
+    if (!pipeline) return await refuse({ type: 'failed', stage: null, code: 'unknown_pipeline', message: `The workers have no "${job.pipeline}" pipeline; deploy the same version of stagecast for API and workers.` })
+    if (bullJob.stalledCounter > MAX_RESUMES) {
+      return await refuse({ type: 'interrupted', message: `Workers stopped ${bullJob.stalledCounter} times while running this job, so it was given up. The file may be too large for a worker; try a smaller one.` })
+    }
+    for (const file of job.input.files) {
+      if (!await access(file.path).then(() => true, () => false)) {
+        return await refuse({ type: 'failed', stage: null, code: 'upload_missing', message: 'The uploaded file is not readable by the worker. DATA_DIR must be one folder shared by the API and the workers; upload the file again.' })
+      }
+    }
+    if (job.status === 'running') {
+      const stageIndex = Math.max(0, pipeline.stages.findIndex(stage => stage.name === job.stage))
+      const resumed = await owned.append(jobId, {
+        type: 'progress',
+        phase: 'advanced',
+        stage: job.stage ?? pipeline.stages[0]?.name ?? 'unknown',
+        stageIndex,
+        stageCount: pipeline.stages.length,
+        percent: job.percent,
+        status: 'running',
+        message: 'The previous worker stopped; resumed on another worker from the first stage.',
+        detail: { resumed: true, attempt: bullJob.attemptsStarted }
+      })
+      if (!resumed) return
+      log.warn({ jobId, attempt: bullJob.attemptsStarted }, 'job resumed after its worker stopped')
+    }
+
+    const run: Run = { controller: new AbortController(), owner, handedBack: false, last: null, job }
+    running.set(jobId, run)
+    const stopWatching = store.subscribe(jobId, event => watch(run, event))
+    try {
+      await runJob({ job, pipeline, store: owned, paths, signal: run.controller.signal, log })
+    } finally {
+      stopWatching()
+      running.delete(jobId)
+    }
+    if (run.handedBack) {
+      // After a lost lock this fails (BullMQ's stalled check requeues the job instead); fine.
+      if (token) await bullJob.moveToWait(token).catch(() => {})
+      throw new WaitingError()
+    }
+    const after = await store.peek(jobId)
+    if (after && !isTerminal(after.status) && after.owner === owner) {
+      throw new Error('The run ended without recording how; the job goes back to the queue.')
+    }
+    if (!after || isTerminal(after.status)) await removeUploads(jobId)
+  }
+
+  function watch (run: Run, event: JobEvent) {
+    if (event.type === 'progress') run.last = event
+    if (!isTerminalEvent(event) || run.controller.signal.aborted) return
+    const reason: JobAbortReason = event.type === 'cancelled' || event.type === 'interrupted'
+      ? { type: event.type, message: event.message }
+      : { type: 'interrupted', message: 'The job was ended by another process.' }
+    run.controller.abort(reason)
+  }
+
+  /**
+   * Records that the job waits for another worker, lets go of it, and stops the run. After a
+   * lost lock BullMQ owns the job again whatever happens here (`lockLost`); at shutdown, a job
+   * that could not be handed back is recorded as interrupted by its runner instead.
+   */
+  async function handBack (jobId: string, run: Run, message: string, lockLost = false) {
+    const last = run.last
+    const event: NewJobEvent = {
+      type: 'progress',
+      phase: 'queued',
+      stage: last?.stage ?? run.job.stage ?? 'unknown',
+      stageIndex: last?.stageIndex ?? 0,
+      stageCount: last?.stageCount ?? run.job.stages.length,
+      percent: last?.percent ?? run.job.percent,
+      status: 'queued',
+      message
+    }
+    try {
+      run.handedBack = await store.release(jobId, run.owner, event) !== null || lockLost
+    } catch (error) {
+      run.handedBack = lockLost
+      log.error({ err: error, jobId }, 'could not hand the job back; it will be marked interrupted')
+    }
+    run.controller.abort({ type: 'interrupted', message: 'The worker shut down before this job finished. Upload the file again.' } satisfies JobAbortReason)
+  }
+
+  const worker = new Worker<QueuedJobData>(QUEUE_NAME, processJob, {
+    connection,
+    prefix: bullmqPrefix(prefix),
+    concurrency,
+    lockDuration: lockMs,
+    stalledInterval: lockMs,
+    // We give up on a job ourselves (above) with a message on its stream; BullMQ must not first.
+    maxStalledCount: MAX_RESUMES + 1,
+    name
+  })
+  worker.on('error', error => log.warn({ err: error }, 'worker error'))
+  worker.on('stalled', jobId => log.warn({ jobId }, 'a worker stopped while running this job; it goes back to the queue'))
+  worker.on('failed', (bullJob, error) => log.error({ err: error, jobId: bullJob?.data.jobId }, 'job run failed in the worker'))
+  // Our BullMQ lock expired (e.g. Redis was away longer than WORKER_LOCK_MS): BullMQ may give
+  // the job to another worker at any moment, so this one stops and lets go of it.
+  worker.on('lockRenewalFailed', jobIds => {
+    for (const jobId of jobIds) {
+      const run = running.get(jobId)
+      if (!run || run.controller.signal.aborted) continue
+      log.warn({ jobId }, 'lost the job\'s lock; handing it back')
+      handBack(jobId, run, 'The worker running this job lost contact with Redis; it waits for a worker to resume it.', true)
+    }
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    worker,
+    runningCount: () => running.size,
+    /** Stops taking jobs; running ones get `graceMs`, then go back to the queue. Safe to call twice. */
+    close (graceMs: number): Promise<void> {
+      closing ??= (async () => {
+        const finished = worker.close()
+        let timer: NodeJS.Timeout | undefined
+        const graceOver = new Promise<'timeout'>(resolve => { timer = setTimeout(resolve, graceMs, 'timeout') })
+        const outcome = await Promise.race([finished.then(() => 'done' as const), graceOver])
+        clearTimeout(timer)
+        if (outcome === 'timeout') {
+          await Promise.all([...running].map(([jobId, run]) => handBack(jobId, run, 'The worker running this job is shutting down; it waits for another worker to resume it.')))
+          await finished
+        }
+        await closeRedis(connection)
+      })()
+      return closing
+    }
+  }
+}
+
+export type JobWorker = ReturnType<typeof startJobWorker>

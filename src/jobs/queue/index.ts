@@ -1,0 +1,56 @@
+/**
+ * Chooses where jobs run, from config: in this process (the default), or — with REDIS_URL —
+ * on BullMQ, where `npm run worker` processes run them and API instances only enqueue
+ * (unless RUN_WORKER_IN_API=true makes an API instance a worker too, handy for one box).
+ *
+ * Start-up recovery differs by mode, so it is chosen here too: the embedded queue's jobs died
+ * with the process, while a scale-out API restarting must leave jobs on workers alone.
+ */
+import type { Config } from '../../config.ts'
+import type { Logger } from '../../logger.ts'
+import type { JobPaths } from '../paths.ts'
+import type { AnyPipeline } from '../pipeline.ts'
+import { isRedisJobStore } from '../store/redis.ts'
+import type { JobStore } from '../store/types.ts'
+import { createBullmqQueue } from './bullmq-queue.ts'
+import { startJobWorker } from './bullmq-worker.ts'
+import { createInProcessQueue } from './in-process.ts'
+import type { JobQueue } from './types.ts'
+
+export interface QueueDependencies {
+  store: JobStore
+  paths: JobPaths
+  pipelines: ReadonlyMap<string, AnyPipeline>
+  log: Logger
+}
+
+export interface ChosenQueue {
+  queue: JobQueue
+  mode: 'in-process' | 'bullmq'
+  /** Start-up recovery for this mode; null means the job service's own (`service.recover`). */
+  recover: (() => Promise<void>) | null
+}
+
+export function createQueue (config: Config, { store, paths, pipelines, log }: QueueDependencies): ChosenQueue {
+  if (!config.REDIS_URL) {
+    return { queue: createInProcessQueue({ concurrency: config.JOB_CONCURRENCY, store, paths, pipelines, log }), mode: 'in-process', recover: null }
+  }
+  if (!isRedisJobStore(store)) throw new Error('REDIS_URL is set, so the job store must be the Redis store (see jobs/store/index.ts).')
+  const producer = createBullmqQueue({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, paths, log })
+  const worker = config.RUN_WORKER_IN_API
+    ? startJobWorker({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, pipelines, paths, log, concurrency: config.JOB_CONCURRENCY, lockMs: config.WORKER_LOCK_MS })
+    : undefined
+  const queue: JobQueue = {
+    enqueue: job => producer.enqueue(job),
+    cancel: (jobId, reason) => producer.cancel(jobId, reason),
+    depth: () => producer.depth(),
+    async close (graceMs) {
+      try {
+        await worker?.close(graceMs)
+      } finally {
+        await producer.close(graceMs)
+      }
+    }
+  }
+  return { queue, mode: 'bullmq', recover: () => producer.reconcile() }
+}

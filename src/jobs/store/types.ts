@@ -1,0 +1,74 @@
+/**
+ * The job store: the single source of truth for every job's snapshot, event log and result.
+ * Implementations: `memory.ts` (embedded, durable under DATA_DIR) and `redis.ts` (scale-out).
+ * One shared test suite (`store.contract.ts`) runs over each of them.
+ *
+ * Retention belongs to the store: queued and running jobs are pinned; a finished job expires
+ * `jobTtlSeconds` after it finished or was last read, whichever is later; then a tombstone
+ * answers "expired" for `tombstoneTtlSeconds`. Eviction happens in the background, never
+ * inside a read.
+ */
+import type { Job, JobEvent, JobStatus, NewJobEvent } from '../model.ts'
+
+export type JobLookup =
+  | { state: 'found', job: Job, expiresAt: string | null }
+  | { state: 'expired' }
+  | { state: 'missing' }
+
+export interface NewJob {
+  id: string
+  pipeline: string
+  stages: Job['stages']
+  input: Job['input']
+  /** The first event, appended together with the snapshot (seq 1): the job is queued. */
+  firstEvent: NewJobEvent
+}
+
+export type EventListener = (event: JobEvent) => void
+export type Unsubscribe = () => void
+
+export interface RetentionOptions {
+  jobTtlSeconds: number
+  tombstoneTtlSeconds: number
+}
+
+export interface JobStore {
+  /** Stores a new job and its first event. Throws `jobIdInUse` if the id was ever used (tombstones included). */
+  create: (job: NewJob) => Promise<Job>
+  /** The job with its retention; reading a finished job extends its expiry to at least now + TTL. */
+  get: (id: string) => Promise<JobLookup>
+  /** Recent jobs, newest first. */
+  list: (query: { status?: JobStatus, limit: number }) => Promise<Job[]>
+  /** Jobs that are queued or running (start-up recovery, stall detection). */
+  listUnfinished: () => Promise<Job[]>
+  /**
+   * Appends an event and applies it to the snapshot in one operation; wakes subscribers.
+   * Returns null when the job is missing or already finished (a late writer lost a race
+   * with cancel or stall detection and must stop).
+   */
+  append: (id: string, event: NewJobEvent) => Promise<JobEvent | null>
+  /** Events with `seq > afterSeq`, in order. Empty for an unknown id. */
+  readEventsAfter: (id: string, afterSeq: number) => Promise<JobEvent[]>
+  /**
+   * Calls `listener` with every event appended from now on, including the first event of a
+   * job that does not exist yet. Returns the function that stops it.
+   */
+  subscribe: (id: string, listener: EventListener) => Unsubscribe
+  /** How many listeners a job has (0 once every stream has gone). */
+  subscriberCount: (id: string) => number
+  /** Records that a running job's worker is alive (feeds stall detection without an event). */
+  touch: (id: string) => Promise<void>
+  /** Jobs running with no activity since `before`. */
+  listStalled: (before: Date) => Promise<Job[]>
+  saveResult: (id: string, result: unknown) => Promise<void>
+  /** The stored result, or undefined when there is none. */
+  getResult: (id: string) => Promise<unknown>
+  /** Removes a finished job's data now, leaving a tombstone. */
+  remove: (id: string) => Promise<void>
+  /** Calls `listener` with the id of every job whose data is evicted, so its files can go too. */
+  onEvicted: (listener: (id: string) => void) => void
+  /** Health probe for `/ready`: resolves when the store answers. */
+  ping: () => Promise<void>
+  /** Stops background work and flushes writes. Safe to call twice. */
+  close: () => Promise<void>
+}

@@ -1,0 +1,42 @@
+/**
+ * Loads the augurs WebAssembly modules once per thread. Each module is compiled once per process
+ * from its `.wasm` bytes in node_modules and initialised with `initSync` (the default async
+ * `init()` fetches a `file:` URL, which Node's fetch refuses). Forecast worker threads adopt the
+ * main thread's compiled modules instead of compiling their own: V8 shares the machine code
+ * between threads, so a new thread starts with code that is already optimised.
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { initSync as initChangepoint } from '@bsull/augurs/changepoint'
+import { initSync as initEts } from '@bsull/augurs/ets'
+import { initSync as initMstl } from '@bsull/augurs/mstl'
+import { initSync as initOutlier } from '@bsull/augurs/outlier'
+
+const modules = { mstl: initMstl, ets: initEts, outlier: initOutlier, changepoint: initChangepoint } as const
+export type AugursModule = keyof typeof modules
+export type CompiledAugurs = Partial<Record<AugursModule, WebAssembly.Module>>
+
+const ready = new Set<AugursModule>()
+const compiled: CompiledAugurs = {}
+const packageDir = dirname(createRequire(import.meta.url).resolve('@bsull/augurs/mstl'))
+
+/** The compiled modules, compiling any not compiled yet; a WebAssembly.Module can be posted to a worker. */
+export function compileAugurs (...names: AugursModule[]): CompiledAugurs {
+  for (const name of names) compiled[name] ??= new WebAssembly.Module(readFileSync(join(packageDir, `${name}_bg.wasm`)))
+  return Object.fromEntries(names.map(name => [name, compiled[name]]))
+}
+
+/** Takes modules another thread compiled, so loadAugurs here uses them. */
+export function adoptAugurs (modules: CompiledAugurs): void {
+  Object.assign(compiled, modules)
+}
+
+/** Idempotent: call before using a module's classes. */
+export function loadAugurs (...names: AugursModule[]): void {
+  for (const name of names) {
+    if (ready.has(name)) continue
+    modules[name]({ module: compileAugurs(name)[name] as WebAssembly.Module })
+    ready.add(name)
+  }
+}

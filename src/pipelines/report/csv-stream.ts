@@ -1,0 +1,105 @@
+/**
+ * Streams the stored CSV through papaparse in flat memory: text (never a Buffer stream, which
+ * splits multi-byte characters at chunk edges) in 64 KiB chunks, rows as arrays (header objects
+ * cost 1.5×), empty lines skipped, no `fastMode` (it splits quoted commas). Rows are handed over a
+ * chunk at a time with the spreadsheet row number of the first, so callers can name bad rows.
+ */
+import { EventEmitter } from 'node:events'
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import { TextDecoderStream } from 'node:stream/web'
+import Papa from 'papaparse'
+import type { FileShape } from './sniff.ts'
+
+export interface StreamCallbacks {
+  /** `firstRow` is the spreadsheet row number of `rows[0]` (the header is row 1). */
+  onRows: (rows: string[][], firstRow: number) => void
+  onProgress: (bytesRead: number) => void
+  /** A quoting problem papaparse reported (it still returns its best reading of the row). */
+  onParseError: (message: string, row: number) => void
+}
+
+export const CHUNK_BYTES = 64 * 1024
+
+/** What the stream needs to know of the file (sniff.ts decides it). */
+export type TextShape = Pick<FileShape, 'encoding' | 'delimiter' | 'lineEnding'>
+
+/** Opens the file as a stream of text in its detected encoding. */
+export function openText (path: string, encoding: FileShape['encoding']): { text: Readable, bytesRead: () => number, close: () => void } {
+  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES })
+  let text: Readable
+  if (encoding === 'utf8' || encoding === 'utf16le') {
+    file.setEncoding(encoding)
+    text = file
+  } else {
+    text = Readable.fromWeb(Readable.toWeb(file).pipeThrough(new TextDecoderStream(encoding)))
+  }
+  return { text, bytesRead: () => file.bytesRead, close: () => { file.destroy(); text.destroy() } }
+}
+
+/**
+ * What papaparse's stream reader needs from its input. Papaparse attaches a 'data' listener and
+ * queues chunks without ever pausing the source, so a file read faster than it parses piles up
+ * in memory. Feeding it one chunk at a time from an async loop instead parses each chunk
+ * synchronously inside `emit`, which is backpressure for free.
+ */
+class ChunkFeed extends EventEmitter {
+  readonly readable = true
+  read (): void {}
+  pause (): void {}
+  resume (): void {}
+}
+
+export async function streamCsv (path: string, shape: TextShape, signal: AbortSignal, callbacks: StreamCallbacks): Promise<void> {
+  const { text, bytesRead, close } = openText(path, shape.encoding)
+  const feed = new ChunkFeed()
+  let nextRow = 1
+  let failure: unknown
+  let parser: Papa.Parser | undefined
+  const parsed = new Promise<void>((resolve, reject) => {
+    Papa.parse<string[]>(feed as unknown as NodeJS.ReadableStream, {
+      delimiter: shape.delimiter,
+      newline: shape.lineEnding,
+      skipEmptyLines: true,
+      beforeFirstChunk: chunk => (chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk),
+      chunk: (results, handle) => {
+        parser = handle
+        try {
+          let rows = results.data
+          const chunkStart = nextRow
+          if (nextRow === 1) {
+            rows = rows.slice(1)
+            nextRow = 2
+          }
+          for (const error of results.errors) {
+            if (error.row !== undefined) callbacks.onParseError(error.message, chunkStart + error.row)
+          }
+          callbacks.onRows(rows, nextRow)
+          nextRow += rows.length
+          callbacks.onProgress(bytesRead())
+        } catch (error) {
+          failure = error
+          handle.abort()
+        }
+      },
+      complete: () => resolve(),
+      error: (error: Error) => reject(error)
+    })
+  })
+  try {
+    for await (const chunk of text) {
+      signal.throwIfAborted()
+      if (failure !== undefined) throw failure
+      feed.emit('data', chunk)
+    }
+    if (failure !== undefined) throw failure
+    feed.emit('end')
+    await parsed
+    if (failure !== undefined) throw failure
+  } catch (error) {
+    parser?.abort()
+    throw error
+  } finally {
+    close()
+  }
+}

@@ -1,0 +1,150 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { JobFailure } from '../../errors.ts'
+import type { StageContext } from '../../jobs/pipeline.ts'
+import { createReportPipeline } from './index.ts'
+import type { ReportDocument } from './result.ts'
+import type { ReportState } from './state.ts'
+
+let dir: string
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'report-pipeline-')) })
+afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
+
+/** Runs every stage in order the way the runner does, recording progress and the result. */
+async function runReport (content: string | Buffer, fields: Record<string, string> = {}, maxGroups = 12) {
+  const path = join(dir, `${Math.random().toString(36).slice(2)}.csv`)
+  await writeFile(path, content)
+  const pipeline = createReportPipeline({ maxGroups })
+  const progress: Array<{ stage: string, fraction: number }> = []
+  let result: ReportDocument | undefined
+  const ctx: StageContext<ReportState> = {
+    jobId: 'test',
+    files: [{ name: 'upload.csv', path, type: 'text/csv', bytes: (await stat(path)).size }],
+    fields,
+    scratchDir: dir,
+    artifactDir: join(dir, 'artifacts', path.slice(-10)),
+    signal: new AbortController().signal,
+    log: pino({ level: 'silent' }),
+    state: pipeline.createState(),
+    progress: () => {},
+    setResult: value => { result = value as ReportDocument }
+  }
+  for (const stage of pipeline.stages) {
+    ctx.progress = fraction => progress.push({ stage: stage.name, fraction })
+    await stage.run(ctx)
+  }
+  if (!result) throw new Error('no result recorded')
+  return { result, progress, pdf: join(ctx.artifactDir, 'report.pdf') }
+}
+
+async function failure (content: string, fields: Record<string, string> = {}): Promise<JobFailure & { stage?: string }> {
+  try {
+    await runReport(content, fields)
+  } catch (error) {
+    if (error instanceof JobFailure) return error
+    throw error
+  }
+  throw new Error('expected the report to fail')
+}
+
+const months = (count: number) => Array.from({ length: count }, (_, i) => ({ year: 2022 + Math.floor(i / 12), month: i % 12 + 1 }))
+const seasonal = (i: number) => 1000 + 15 * i + 250 * Math.sin((2 * Math.PI * i) / 12) + ((i * 7919) % 13) * 4
+
+describe('report pipeline', () => {
+  it('declares the contract\'s stages, percents and accepted types', () => {
+    const pipeline = createReportPipeline({ maxGroups: 12 })
+    expect(pipeline.stages.map(stage => [stage.name, stage.endPercent])).toEqual([
+      ['upload', 5], ['validation', 15], ['preparing', 25], ['forecasting', 50], ['regional', 60],
+      ['departmental', 70], ['analytics', 80], ['visualizations', 90], ['finalizing', 95], ['complete', 100]
+    ])
+    expect(pipeline.accepts).toEqual(['text/csv', 'text/tab-separated-values'])
+    expect(pipeline.multipleFiles).toBe(false)
+  })
+
+  it('reads a European export: BOM, CRLF, semicolons, decimal commas, dd.mm.yyyy, padded headers', async () => {
+    const lines = ['\uFEFF Datum ; Region ;Abteilung; Umsatz ']
+    months(36).forEach(({ year, month }, i) => {
+      for (const [region, share] of [['Süd', 0.6], ['東京', 0.4]] as const) {
+        const value = (seasonal(i) * share).toFixed(2).replace('.', ',')
+        lines.push(`15.${String(month).padStart(2, '0')}.${year};${region};Vertrieb;${Number(value.replace(',', '.')) >= 1000 ? value.replace(/^(\d)(\d{3})/, '$1.$2') : value} €`)
+      }
+    })
+    const { result, pdf } = await runReport(lines.join('\r\n') + '\r\n')
+    expect(result.input).toMatchObject({
+      rows: 72,
+      skippedRows: 0,
+      delimiter: ';',
+      dateColumn: 'Datum',
+      dateFormat: 'dd.mm.yyyy',
+      regionColumn: 'Region',
+      departmentColumn: 'Abteilung',
+      measures: ['Umsatz'],
+      period: 'month',
+      start: '2022-01-15',
+      end: '2024-12-15',
+      decimalSeparator: ','
+    })
+    const expected = months(36).reduce((sum, _, i) => sum + Number((seasonal(i) * 0.6).toFixed(2)) + Number((seasonal(i) * 0.4).toFixed(2)), 0)
+    expect(result.totals.Umsatz).toBeCloseTo(expected, 1)
+    expect(Object.keys(result.forecasts.byRegion).sort()).toEqual(['Süd', '東京'])
+    expect(result.forecasts.overall.Umsatz?.forecast).toHaveLength(12)
+    expect(result.forecasts.overall.Umsatz?.accuracy).not.toBeNull()
+    const bytes = await readFile(pdf)
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    expect(bytes.toString('latin1')).toMatch(/NotoSansJP/)
+  })
+
+  it('reads a tab-separated .csv with month names and accounting negatives', async () => {
+    const lines = ['Month\tCategory\tAmount']
+    months(30).forEach(({ year, month }, i) => {
+      const name = new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })
+      lines.push(`${name} ${year}\tTravel\t"$${Math.round(seasonal(i)).toLocaleString('en-US')}.00"`)
+      lines.push(`${name} ${year}\tRefunds\t($${i + 10}.50)`)
+    })
+    const { result } = await runReport(lines.join('\n'))
+    expect(result.input).toMatchObject({ delimiter: '\t', dateFormat: 'month name', departmentColumn: 'Category', regionColumn: null, period: 'month' })
+    expect(result.forecasts.byDepartment.Refunds?.Amount?.history[0]?.value).toBe(-10.5)
+  })
+
+  it('reports damaged rows as warnings with row numbers and uses the good rows', async () => {
+    const lines = ['date,region,sales']
+    for (let day = 1; day <= 60; day++) lines.push(`2024-${day <= 31 ? '01' : '02'}-${String(day <= 31 ? day : day - 31).padStart(2, '0')},North,${day}`)
+    lines.splice(5, 0, '2024-01-05,North') // row 6: too few fields
+    lines.splice(10, 0, 'not a date,North,5') // row 11
+    lines.splice(15, 0, '2024-01-13,North,lots') // row 16
+    const { result } = await runReport(lines.join('\n'))
+    expect(result.input.rows).toBe(61)
+    expect(result.input.skippedRows).toBe(2)
+    const codes = result.input.warnings.map(warning => [warning.code, warning.row])
+    expect(codes).toEqual(expect.arrayContaining([['ragged_row', 6], ['bad_date', 11], ['bad_number', 16]]))
+    // The unreadable date's row is skipped; the unreadable number is left out of its row.
+    expect(result.totals.sales).toBe((60 * 61) / 2)
+  })
+
+  it('combines groups beyond maxGroups into Other', async () => {
+    const lines = ['date,store,sales']
+    months(24).forEach(({ year, month }, i) => {
+      for (let store = 1; store <= 5; store++) lines.push(`${year}-${String(month).padStart(2, '0')}-01,Store ${store},${seasonal(i) * store}`)
+    })
+    const { result } = await runReport(lines.join('\n'), {}, 3)
+    expect(Object.keys(result.forecasts.byRegion)).toEqual(['Store 5', 'Store 4', 'Store 3', 'Other'])
+  })
+
+  it('honours the form fields', async () => {
+    const lines = ['when,a,b']
+    for (let day = 0; day < 120; day++) lines.push(`${new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10)},${day},${day * 2}`)
+    const { result } = await runReport(lines.join('\n'), { measures: 'b', period: 'week', horizon: '4' })
+    expect(result.input).toMatchObject({ measures: ['b'], period: 'week', horizon: 4 })
+    expect(result.forecasts.overall.b?.forecast.map(point => point.period)[0]).toMatch(/^2024-W\d\d$/)
+  })
+
+  it('fails validation with what to change when nothing usable remains', async () => {
+    expect((await failure('date,sales\n')).code).toBe('no_rows')
+    expect((await failure('date,sales\nsoon,1\nlater,2\n')).code).toBe('no_date_column')
+    expect((await failure('date,sales\n2024-01-01,a\n2024-01-02,b\n')).message).toMatch(/No numeric column/)
+    expect((await failure('date,sales\n2024-01-01,1\n', { horizon: 'ten' })).message).toMatch(/horizon/)
+  })
+})

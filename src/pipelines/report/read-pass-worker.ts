@@ -1,0 +1,26 @@
+/**
+ * Worker-thread entry for read-pass-thread.ts: runs the read pass on the input it was started
+ * with, posts progress at most every PROGRESS_MS, then the result with its buffers moved, not
+ * copied. A failure surfaces as the worker's `error` event.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { transferables } from './aggregate-data.ts'
+import { readPass, type PassInput, type PassOutput } from './read-pass.ts'
+
+export type PassMessage =
+  | { type: 'progress', bytesRead: number, rows: number }
+  | { type: 'done', output: PassOutput }
+
+const PROGRESS_MS = 50
+
+const post = (message: PassMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer)
+
+let lastPost = 0
+// Never aborted here: cancelling a job terminates the thread.
+const output = await readPass(workerData as PassInput, new AbortController().signal, (bytesRead, rows) => {
+  const now = performance.now()
+  if (now - lastPost < PROGRESS_MS) return
+  lastPost = now
+  post({ type: 'progress', bytesRead, rows })
+})
+post({ type: 'done', output }, transferables(output.data))

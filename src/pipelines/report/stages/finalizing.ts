@@ -1,0 +1,21 @@
+/**
+ * Stage `finalizing` (→95%): assembles the result document, writes `report.pdf` into the job's
+ * artifact folder and records the result.
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { StageContext } from '../../../jobs/pipeline.ts'
+import { writeReportPdf } from '../pdf/report.ts'
+import { buildDocument } from '../result.ts'
+import type { ReportState } from '../state.ts'
+
+export const REPORT_PDF = 'report.pdf'
+
+export async function finalize (ctx: StageContext<ReportState>): Promise<void> {
+  const document = buildDocument(ctx.state)
+  ctx.progress(0.2, 'Writing report.pdf')
+  await mkdir(ctx.artifactDir, { recursive: true })
+  await writeReportPdf(document, join(ctx.artifactDir, REPORT_PDF), ctx.signal)
+  ctx.setResult(document)
+  ctx.progress(1, 'Report ready')
+}

@@ -1,0 +1,44 @@
+/**
+ * Starts stagecast: validate config (a bad variable stops here, named), build, listen, and shut
+ * down gracefully on SIGINT/SIGTERM — streams end first, running jobs get SHUTDOWN_GRACE_SECONDS.
+ */
+import { buildApp } from './app.ts'
+import { loadConfig, type Config } from './config.ts'
+
+let config: Config
+try {
+  config = loadConfig()
+} catch (error) {
+  console.error(`stagecast: invalid configuration: ${(error as Error).message}`)
+  process.exit(1)
+}
+
+const app = await buildApp(config)
+
+let stopping = false
+async function shutdown (signal: string) {
+  if (stopping) return
+  stopping = true
+  app.log.info({ signal }, 'shutting down')
+  const forceExit = setTimeout(() => {
+    app.log.error('shutdown took too long; exiting')
+    process.exit(1)
+  }, (config.SHUTDOWN_GRACE_SECONDS + 15) * 1000)
+  forceExit.unref()
+  try {
+    await app.close()
+    process.exit(0)
+  } catch (error) {
+    app.log.error({ err: error }, 'error while shutting down')
+    process.exit(1)
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
+try {
+  await app.listen({ host: config.HOST, port: config.PORT })
+} catch (error) {
+  app.log.error({ err: error }, 'could not start')
+  process.exit(1)
+}

@@ -1,0 +1,74 @@
+/**
+ * The failure that started this project: cleanup deleting sessions that were still running or
+ * had just finished while the browser polled. The sweep runs every 10 ms with a 1 s TTL while
+ * 1,000 jobs run and pollers read them: not one read of a live or recently finished job may miss.
+ */
+import { setImmediate as nextTick } from 'node:timers/promises'
+import { afterEach, expect, it } from 'vitest'
+import type { Pipeline } from '../../src/jobs/pipeline.ts'
+import { buildTestApp, type TestApp } from '../support/build-app.ts'
+import { instantPipeline } from '../support/test-pipelines.ts'
+
+let server: TestApp
+afterEach(async () => { await server?.close() })
+
+/** Ten stages that each yield to the event loop a few times, so jobs overlap with the pollers. */
+const yielding: Pipeline<null> = {
+  ...instantPipeline('yielding'),
+  stages: instantPipeline('yielding').stages.map(stage => ({
+    ...stage,
+    run: async ctx => {
+      for (let i = 0; i < 3; i++) await nextTick()
+      await stage.run(ctx)
+    }
+  }))
+}
+
+it('never loses a live or recently finished job while the sweep runs every 10 ms', async () => {
+  server = await buildTestApp({ SWEEP_INTERVAL_MS: '10', JOB_TTL_SECONDS: '1', JOB_CONCURRENCY: '64', MAX_QUEUED_JOBS: '5000' }, { pipelines: [yielding] })
+  const { store, service } = server.app.jobs
+  const pipeline = server.app.jobs.pipelines.get('yielding') as Pipeline<null>
+  const ids = Array.from({ length: 1000 }, () => crypto.randomUUID())
+  const misses: string[] = []
+  const lastFound = new Map<string, number>()
+  const completed = new Set<string>()
+  let reads = 0
+  let running = true
+
+  const pollers = Array.from({ length: 4 }, async (_, poller) => {
+    while (running) {
+      for (let index = poller; index < ids.length; index += 4) {
+        const id = ids[index] as string
+        const readAt = Date.now()
+        const response = await server.app.inject(`/api/jobs/${id}`)
+        reads++
+        if (response.statusCode === 200) lastFound.set(id, readAt)
+        if (response.statusCode === 200 && response.json().status === 'completed') completed.add(id)
+        // 404 is expected only before the job was submitted; 410 only for a job nobody read for a whole TTL.
+        if (response.statusCode === 404 && submitted.has(id)) misses.push(`${id}: 404 after it was submitted`)
+        const sinceLastRead = readAt - (lastFound.get(id) ?? 0)
+        if (response.statusCode === 410 && sinceLastRead < 900) misses.push(`${id}: 410 only ${sinceLastRead} ms after it was last read`)
+        // Leave the event loop to the jobs between reads, as real pollers on other machines would.
+        await nextTick()
+      }
+    }
+  })
+  const submitted = new Set<string>()
+  for (let batch = 0; batch < ids.length; batch += 100) {
+    await Promise.all(ids.slice(batch, batch + 100).map(async id => {
+      await service.submit({ id, pipeline, files: [], fields: {} })
+      submitted.add(id)
+    }))
+  }
+  while ((await store.listUnfinished()).length > 0) await new Promise(resolve => setTimeout(resolve, 20))
+  // Keep polling for a while after the last job finished: still well inside the TTL of each read.
+  await new Promise(resolve => setTimeout(resolve, 300))
+  running = false
+  await Promise.all(pollers)
+
+  expect(misses.slice(0, 5)).toEqual([])
+  expect(misses.length).toBe(0)
+  expect(reads).toBeGreaterThan(2000)
+  expect(lastFound.size).toBe(ids.length)
+  expect(completed.size).toBeGreaterThan(0)
+}, 120_000)
