@@ -67,6 +67,7 @@ async function measure (server: Child, streamUrl: string, start: () => Promise<v
     const batch = Math.min(250, clients - opened)
     requests.push(...await Promise.all(Array.from({ length: batch }, () => openStream(streamUrl, onEvent))))
   }
+  // eslint-disable-next-line no-unmodified-loop-condition -- `connected` is counted by onEvent
   while (connected < clients) await new Promise(resolve => setTimeout(resolve, 50))
   await new Promise(resolve => setTimeout(resolve, 1000))
   const rssPerStreamKb = (rssOf(pid) - rssBefore) / clients / 1024

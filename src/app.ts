@@ -1,7 +1,7 @@
 /**
  * Builds the stagecast application without listening: plugins first (config, errors, security
  * headers, CORS, access, load shedding, rate limits, uploads, open streams, the job system,
- * metrics, API docs), then the routes. Tests call `buildApp` and use
+ * metrics, API docs), then the routes and the web page. Tests call `buildApp` and use
  * `inject` or `listen({ port: 0 })`; `server.ts` only starts it.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -24,6 +24,7 @@ import { createPipelines } from './pipelines/index.ts'
 import healthRoutes from './routes/health/index.ts'
 import jobRoutes from './routes/jobs/index.ts'
 import progressRoutes from './routes/progress/index.ts'
+import webRoutes from './routes/web/index.ts'
 import { httpLimits } from './security/http-limits.ts'
 
 export interface BuildOptions {
@@ -43,7 +44,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     routerOptions: { ignoreTrailingSlash: true }
   })
 
-  const shipped = options.pipelines ? undefined : await createPipelines(config)
+  const shipped = options.pipelines ? undefined : await createPipelines(config, app.log)
   if (shipped) app.addHook('onClose', shipped.close)
 
   await app.register(configPlugin, { config })
@@ -62,5 +63,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(healthRoutes)
   await app.register(jobRoutes, { prefix: '/api/jobs' })
   await app.register(progressRoutes, { prefix: '/api/progress' })
+  await app.register(webRoutes)
   return app
 }

@@ -33,8 +33,8 @@ async function shutdown (signal: string) {
     process.exit(1)
   }
 }
-process.on('SIGINT', () => void shutdown('SIGINT'))
-process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => { void shutdown('SIGINT') })
+process.on('SIGTERM', () => { void shutdown('SIGTERM') })
 
 try {
   await app.listen({ host: config.HOST, port: config.PORT })

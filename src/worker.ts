@@ -36,7 +36,7 @@ const log = pino({ level: config.LOG_LEVEL, base: { role: 'worker', pid: process
 
 async function loadPipelines (settings: Config): ReturnType<typeof createPipelines> {
   const modulePath = process.env.STAGECAST_PIPELINES_MODULE
-  if (!modulePath) return createPipelines(settings)
+  if (!modulePath) return createPipelines(settings, log)
   if (!isAbsolute(modulePath)) throw new Error('STAGECAST_PIPELINES_MODULE must be an absolute path.')
   const loaded = await import(pathToFileURL(modulePath).href) as { createPipelines?: typeof createPipelines }
   if (typeof loaded.createPipelines !== 'function') throw new Error(`${modulePath} does not export createPipelines(config).`)

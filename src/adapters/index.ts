@@ -8,7 +8,8 @@
  * Google API server (Sheets/Drive root URL, the OAuth token URL, the Vision endpoint) and
  * shorten retry delays. Production never passes them.
  */
-import pino, { type Logger } from 'pino'
+import pino from 'pino'
+import type { Logger } from '../logger.ts'
 import type { Config } from '../config.ts'
 import { createDriveArchive } from './archive/drive.ts'
 import { createLocalArchive } from './archive/local.ts'

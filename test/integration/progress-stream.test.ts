@@ -194,6 +194,7 @@ describe('progress stream', () => {
     socket.write(`GET /api/progress/${id} HTTP/1.1\r\nHost: x\r\n\r\n`)
     await eventually(() => server.app.jobs.store.subscriberCount(id) === 1)
     const connection = [...server.app.streams.open][0]
+    // eslint-disable-next-line no-unmodified-loop-condition -- send() closes the connection once its queue is full
     for (let i = 0; i < 10_000 && connection && !connection.closed; i++) connection.send({ event: 'heartbeat', data: 'x'.repeat(1000) })
     expect(connection?.closed).toBe(true)
     await eventually(() => server.app.jobs.store.subscriberCount(id) === 0)

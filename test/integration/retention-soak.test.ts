@@ -36,6 +36,7 @@ it('never loses a live or recently finished job while the sweep runs every 10 ms
   let running = true
 
   const pollers = Array.from({ length: 4 }, async (_, poller) => {
+    // eslint-disable-next-line no-unmodified-loop-condition -- the test body clears `running` when it is done
     while (running) {
       for (let index = poller; index < ids.length; index += 4) {
         const id = ids[index] as string

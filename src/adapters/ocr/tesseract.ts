@@ -12,7 +12,7 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { createWorker, OEM, type Worker } from 'tesseract.js'
-import type { Logger } from 'pino'
+import type { Logger } from '../../logger.ts'
 import type { Ocr, OcrPageImage, OcrResult } from './types.ts'
 
 export interface TesseractOptions {

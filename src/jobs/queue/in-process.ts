@@ -25,6 +25,7 @@ export function createInProcessQueue ({ concurrency, store, paths, pipelines, lo
   let closing = false
 
   function startNext () {
+    // eslint-disable-next-line no-unmodified-loop-condition -- close() sets `closing` between calls
     while (!closing && running.size < concurrency && waiting.length > 0) {
       const job = waiting.shift() as Job
       const pipeline = pipelines.get(job.pipeline)

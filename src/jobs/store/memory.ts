@@ -105,8 +105,19 @@ export async function createMemoryStore (options: MemoryStoreOptions): Promise<J
       if (entries.has(id) || tombstones.has(id)) throw jobIdInUse()
       const at = new Date(now()).toISOString()
       const initial: Job = {
-        id, pipeline, status: 'queued', stage: null, percent: 0, message: 'Queued', stages, error: null,
-        createdAt: at, updatedAt: at, finishedAt: null, seq: 0, input
+        id,
+        pipeline,
+        status: 'queued',
+        stage: null,
+        percent: 0,
+        message: 'Queued',
+        stages,
+        error: null,
+        createdAt: at,
+        updatedAt: at,
+        finishedAt: null,
+        seq: 0,
+        input
       }
       const event = { ...firstEvent, seq: 1, at } as JobEvent
       const entry: Entry = { job: applyEvent(initial, event), events: [event], hasResult: false, expiresAt: null, persistedExpiresAt: null, lastActivity: now() }
