@@ -40,6 +40,9 @@ export const unsupportedFileType = (detected: string) =>
 export const fileTooLarge = (limitBytes: number) =>
   new AppError('file_too_large', 413, `The upload is larger than the limit of ${limitBytes} bytes.`)
 
+export const fieldTooLarge = (field: string, limitBytes: number) =>
+  new AppError('field_too_large', 413, `The form field "${field}" is longer than ${limitBytes / 1024} KiB; shorten it or send the text as a file.`)
+
 export const shuttingDown = () =>
   new AppError('shutting_down', 503, 'The server is restarting and does not accept new uploads right now. Try again in a few seconds.')
 

@@ -8,7 +8,7 @@ import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyRequest } from 'fastify'
-import { badRequest, fileTooLarge } from '../errors.ts'
+import { badRequest, fieldTooLarge, fileTooLarge } from '../errors.ts'
 import type { JobInputFile } from '../jobs/pipeline.ts'
 import { sniffFileType } from './sniff-type.ts'
 
@@ -18,6 +18,9 @@ export interface ReceivedUpload {
   pipelineName: string | undefined
   fields: Record<string, string>
 }
+
+/** The longest form field value; @fastify/multipart cuts longer ones and flags `valueTruncated`. */
+export const MAX_FIELD_BYTES = 64 * 1024
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
 
@@ -40,6 +43,8 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
         const { size } = await stat(path)
         if (size === 0) throw badRequest('empty_file', `The file "${displayName(part.filename)}" is empty.`)
         files.push({ name: displayName(part.filename), path, type: await sniffFileType(path), bytes: size })
+      } else if (part.valueTruncated) {
+        throw fieldTooLarge(part.fieldname, MAX_FIELD_BYTES)
       } else if (part.fieldname === 'pipeline') {
         pipelineName = String(part.value)
       } else if (part.fieldname !== 'file') {

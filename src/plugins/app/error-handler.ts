@@ -21,6 +21,9 @@ const friendlyMessages: Record<string, string> = {
   FST_MP_PREMATURE_CLOSE: 'The upload was interrupted before it finished; send it again.'
 }
 
+/** busboy (under @fastify/multipart) throws plain Errors, without a status, for a body that is not valid multipart. */
+const MALFORMED_MULTIPART = /^(Unexpected end of (multipart data|form)|Boundary not found|Malformed part header|Malformed urlencoded form)/
+
 export default fp(async function errorHandler (app) {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
@@ -28,6 +31,9 @@ export default fp(async function errorHandler (app) {
     }
     if (error.validation) {
       return reply.status(400).send({ error: 'invalid_request', message: `Invalid request: ${error.message}` })
+    }
+    if (error.statusCode === undefined && MALFORMED_MULTIPART.test(error.message)) {
+      return reply.status(400).send({ error: 'malformed_multipart', message: `The upload is not valid multipart/form-data (${error.message}); send it again as a form with the file in a field named "file".` })
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {

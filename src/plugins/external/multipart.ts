@@ -4,6 +4,7 @@
  */
 import multipart from '@fastify/multipart'
 import fp from 'fastify-plugin'
+import { MAX_FIELD_BYTES } from '../../uploads/receive-upload.ts'
 
 export default fp(async function multipartPlugin (app) {
   await app.register(multipart, {
@@ -11,7 +12,7 @@ export default fp(async function multipartPlugin (app) {
       fileSize: app.config.MAX_UPLOAD_BYTES,
       files: app.config.MAX_FILES,
       fields: 100,
-      fieldSize: 64 * 1024,
+      fieldSize: MAX_FIELD_BYTES,
       parts: app.config.MAX_FILES + 100,
       headerPairs: 100
     }

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { badRequest, jobExpired } from '../../errors.ts'
+import { AppError, badRequest, jobExpired } from '../../errors.ts'
 import { isTerminal } from '../../jobs/model.ts'
 import { MeteredSseConnection } from '../../metrics/metered-sse-connection.ts'
 import { ErrorBody, JobIdParams } from '../jobs/schemas.ts'
@@ -60,7 +60,17 @@ export default async function progressRoutes (fastify: FastifyInstance) {
       return reply.hijack()
     }
 
-    const lookup = await store.get(id)
+    let lookup: Awaited<ReturnType<typeof store.get>>
+    try {
+      lookup = await store.get(id)
+    } catch (error) {
+      // With Redis down a 503 would make EventSource give up for good; a dropped connection
+      // makes it retry after `retry` ms and resume once the store answers again.
+      if (!(error instanceof AppError && error.code === 'store_unavailable')) throw error
+      request.log.warn({ jobId: id }, 'job store unavailable; dropping a new progress stream so the client retries')
+      request.raw.socket.destroy()
+      return reply.hijack()
+    }
     if (lookup.state === 'expired') throw jobExpired()
     if (lookup.state === 'found' && isTerminal(lookup.job.status) && afterSeq >= lookup.job.seq) {
       return reply.status(204).send(null)

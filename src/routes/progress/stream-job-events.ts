@@ -93,6 +93,10 @@ export async function streamJobEvents (options: StreamJobEventsOptions): Promise
   try {
     for (const event of await store.readEventsAfter(jobId, lastSentSeq)) deliver(event)
     for (const event of arrivedDuringReplay.splice(0)) deliver(event)
+  } catch {
+    // The store could not be read (e.g. Redis went away): end the stream so EventSource
+    // reconnects with its Last-Event-ID and resumes where it was, rather than hang silent.
+    connection.end()
   } finally {
     replaying = false
   }
