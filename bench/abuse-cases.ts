@@ -3,19 +3,8 @@
  * names, and seeded mutations of a valid upload (byte flips, cuts, repeats, inserted garbage),
  * so a failing run can be replayed with the same seed.
  */
+import { seededRandom } from '../samples/generate-sales.ts'
 import { fieldPart, filePart, multipartRequest, rawRequest } from './abuse-http.ts'
-
-/** mulberry32: a small seeded PRNG, so every run with the same seed sends the same bytes. */
-export function seededRandom (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export const VALID_CSV = 'date,region,revenue\n2024-01-01,North,10\n2024-02-01,North,12\n2024-03-01,South,9\n'
 

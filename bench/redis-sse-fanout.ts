@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto'
 import type { ClientRequest } from 'node:http'
 import { machine, percentile, rssOf, table } from './support/report.ts'
-import { cpuSecondsOf, openStream, recordLocked, redisConnectionsByRole, upload, withDeployment } from './redis-support.ts'
+import { cpuSecondsOf, recordLocked, redisConnectionsByRole, upload, withDeployment } from './redis-support.ts'
+import { openStream } from './support/sse-client.ts'
 
 const sizes = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number)
 /** queued, stage started, 20 ticks, complete. */

@@ -5,7 +5,6 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { request, type ClientRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { deletePrefix, REDIS_TEST_URL, uniquePrefix } from '../test/support/redis.ts'
@@ -35,31 +34,6 @@ export async function withDeployment<T> (shape: { apis: number, workers: number,
     await cluster.stop()
     await deletePrefix(prefix)
   }
-}
-
-/** Opens one raw SSE connection and calls back with every event's name and parsed data. */
-export function openStream (url: string, onEvent: (name: string, data: Record<string, unknown>) => void): Promise<ClientRequest> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false }, response => {
-      let buffer = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => {
-        buffer += chunk
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const name = /^event: (.*)$/m.exec(frame)?.[1]
-          const data = /^data: (.*)$/m.exec(frame)?.[1]
-          if (name && data) onEvent(name, JSON.parse(data) as Record<string, unknown>)
-        }
-      })
-      response.on('error', () => {})
-      resolve(req)
-    })
-    req.on('error', reject)
-    req.end()
-  })
 }
 
 /** Uploads a one-row CSV to the named pipeline; resolves with the job's stream URL. */

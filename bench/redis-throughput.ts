@@ -5,29 +5,13 @@
  *
  *   node bench/redis-throughput.ts [jobs=1000] [clients=32] [concurrency per worker=8]
  */
-import { request } from 'node:http'
 import { machine, percentile, table } from './support/report.ts'
 import { recordLocked, upload, withDeployment } from './redis-support.ts'
+import { untilComplete } from './support/sse-client.ts'
 
 const jobs = Number(process.argv[2] ?? 1000)
 const clients = Number(process.argv[3] ?? 32)
 const concurrency = Number(process.argv[4] ?? 8)
-
-/** Resolves when the stream delivers `complete` (replayed if the job finished before we connected). */
-function untilComplete (url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false }, response => {
-      let text = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => {
-        text += chunk
-        if (text.includes('event: complete')) { req.destroy(); resolve() } else if (/event: (failed|cancelled|interrupted)/.test(text)) { req.destroy(); reject(new Error(text)) }
-      })
-    })
-    req.on('error', error => { if (!req.destroyed) reject(error) })
-    req.end()
-  })
-}
 
 async function run (workers: number) {
   return await withDeployment({ apis: 2, workers, env: { JOB_CONCURRENCY: String(concurrency) } }, async cluster => {

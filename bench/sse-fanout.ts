@@ -7,11 +7,12 @@
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { request, type ClientRequest } from 'node:http'
+import type { ClientRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './support/child.ts'
+import { openStream } from './support/sse-client.ts'
 import { machine, percentile, record, rssOf, table } from './support/report.ts'
 
 const sizes = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number)
@@ -19,31 +20,6 @@ const stagecastEntry = fileURLToPath(new URL('../test/support/test-server.ts', i
 const baselineEntry = fileURLToPath(new URL('./support/polling-baseline-server.ts', import.meta.url))
 
 interface Measured { latencies: number[], delivered: number, rssPerStreamKb: number, completed: number }
-
-/** Opens one raw SSE connection; calls back for every event with its parsed data. */
-function openStream (url: string, onEvent: (name: string, data: Record<string, unknown>) => void): Promise<ClientRequest> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false }, response => {
-      let buffer = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => {
-        buffer += chunk
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const name = /^event: (.*)$/m.exec(frame)?.[1]
-          const data = /^data: (.*)$/m.exec(frame)?.[1]
-          if (name && data) onEvent(name, JSON.parse(data) as Record<string, unknown>)
-        }
-      })
-      response.on('error', () => {})
-      resolve(req)
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
 
 async function measure (server: Child, streamUrl: string, start: () => Promise<void>, clients: number): Promise<Measured> {
   const latencies: number[] = []

@@ -6,32 +6,16 @@
  *   node bench/throughput.ts [jobs=3000] [clients=64]
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild } from './support/child.ts'
+import { untilComplete } from './support/sse-client.ts'
 import { machine, percentile, record, rssOf, table } from './support/report.ts'
 
 const jobs = Number(process.argv[2] ?? 3000)
 const clients = Number(process.argv[3] ?? 64)
 const entry = fileURLToPath(new URL('../test/support/test-server.ts', import.meta.url))
-
-/** Resolves when the stream delivers `complete` (replayed if the job finished before we connected). */
-function untilComplete (url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false }, response => {
-      let text = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => {
-        text += chunk
-        if (text.includes('event: complete')) { req.destroy(); resolve() } else if (/event: (failed|cancelled|interrupted)/.test(text)) { req.destroy(); reject(new Error(text)) }
-      })
-    })
-    req.on('error', error => { if (!req.destroyed) reject(error) })
-    req.end()
-  })
-}
 
 const startedOn = machine()
 const dataDir = await mkdtemp(join(tmpdir(), 'stagecast-throughput-'))

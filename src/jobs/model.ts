@@ -77,6 +77,25 @@ export const isTerminalEvent = (event: JobEvent | NewJobEvent): boolean => event
 
 const statusOfTerminal = { complete: 'completed', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted' } as const
 
+/** A new job's snapshot before its first event; every store starts from this. */
+export function queuedJob ({ id, pipeline, stages, input }: Pick<Job, 'id' | 'pipeline' | 'stages' | 'input'>, createdAt: string): Job {
+  return {
+    id,
+    pipeline,
+    status: 'queued',
+    stage: null,
+    percent: 0,
+    message: 'Queued',
+    stages,
+    error: null,
+    createdAt,
+    updatedAt: createdAt,
+    finishedAt: null,
+    seq: 0,
+    input
+  }
+}
+
 /** Pure reducer: the snapshot after `event`. Percent never goes down; a finished job never changes. */
 export function applyEvent (job: Job, event: JobEvent): Job {
   if (isTerminal(job.status)) return job

@@ -22,6 +22,9 @@ it('survives the abuse run and still completes a normal job', async () => {
     const report = await runAbuse(SIZES, dataDir)
     expect(report.problems).toEqual([])
     expect(report.serverAlive).toBe(true)
+    // Hostile input is the client's fault: never a 500, never an error-level log line.
+    expect(report.serverErrors).toEqual([])
+    expect(report.errorLogLines).toBe(0)
     expect(report.normalJob.status).toBe('completed')
     expect(report.streams).toMatchObject({ opened: SIZES.idleStreams, failed: 0 })
     for (const held of Object.values(report.held)) expect(held.cut).toBe(held.count)

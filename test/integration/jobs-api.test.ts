@@ -124,6 +124,7 @@ describe('bad input gets a clear 4xx and the server stays up', () => {
     ['upload with a malformed X-Job-Id', () => post(csvForm(), { 'x-job-id': 'not-a-uuid' }), 400],
     ['upload over MAX_UPLOAD_BYTES', () => post(csvForm('date,value\n' + '2024-01-01,1\n'.repeat(2000))), 413],
     ['upload whose multipart body ends early', () => server.app.inject({ method: 'POST', url: '/api/jobs', headers: { 'content-type': 'multipart/form-data; boundary=b' }, payload: '--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\ndate,value\n' }), 400],
+    ['upload declaring multipart without a boundary', () => server.app.inject({ method: 'POST', url: '/api/jobs', headers: { 'content-type': 'multipart/form-data' }, payload: 'date,value\n' }), 400],
     ['upload with a form field over 64 KiB', () => post(csvForm(undefined, { note: 'x'.repeat(65 * 1024) })), 413],
     ['upload with a file in the wrong field', async () => { const form = new FormData(); form.append('document', new Blob(['a,b\n1,2\n']), 'a.csv'); return post(form) }, 400],
     ['state of a malformed id', () => server.app.inject('/api/jobs/123'), 400],

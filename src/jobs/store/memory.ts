@@ -4,7 +4,7 @@
  * DATA_DIR so a restart loses no finished result. Retention is one background sweep.
  */
 import { jobIdInUse } from '../../errors.ts'
-import { applyEvent, isTerminal, isTerminalEvent, type Job, type JobEvent, type NewJobEvent } from '../model.ts'
+import { applyEvent, isTerminal, isTerminalEvent, queuedJob, type Job, type JobEvent, type NewJobEvent } from '../model.ts'
 import type { DiskJournal } from './disk-journal.ts'
 import type { EventListener, JobLookup, JobStore, NewJob, RetentionOptions } from './types.ts'
 
@@ -104,21 +104,7 @@ export async function createMemoryStore (options: MemoryStoreOptions): Promise<J
     async create ({ id, pipeline, stages, input, firstEvent }: NewJob) {
       if (entries.has(id) || tombstones.has(id)) throw jobIdInUse()
       const at = new Date(now()).toISOString()
-      const initial: Job = {
-        id,
-        pipeline,
-        status: 'queued',
-        stage: null,
-        percent: 0,
-        message: 'Queued',
-        stages,
-        error: null,
-        createdAt: at,
-        updatedAt: at,
-        finishedAt: null,
-        seq: 0,
-        input
-      }
+      const initial = queuedJob({ id, pipeline, stages, input }, at)
       const event = { ...firstEvent, seq: 1, at } as JobEvent
       const entry: Entry = { job: applyEvent(initial, event), events: [event], hasResult: false, expiresAt: null, persistedExpiresAt: null, lastActivity: now() }
       entries.set(id, entry)

@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis'
 import { jobIdInUse } from '../../errors.ts'
 import type { Logger } from '../../logger.ts'
 import { closeRedis, createRedisConnection, isReplyError, redactUrl, storeUnavailable, whenReady } from '../../redis/connection.ts'
-import { applyEvent, type Job, type JobEvent, type JobStatus, type NewJobEvent } from '../model.ts'
+import { applyEvent, queuedJob, type Job, type JobEvent, type JobStatus, type NewJobEvent } from '../model.ts'
 import { createAppender, fieldOf, type AppendOptions } from './redis-append.ts'
 import { createRedisKeys } from './redis-keys.ts'
 import { claimScript, createScript, readResultScript, readScript, removeScript, saveResultScript, touchScript } from './redis-scripts.ts'
@@ -108,21 +108,7 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
     async create ({ id, pipeline, stages, input, firstEvent }: NewJob) {
       const at = now()
       const createdAt = new Date(at).toISOString()
-      const initial: Job = {
-        id,
-        pipeline,
-        status: 'queued',
-        stage: null,
-        percent: 0,
-        message: 'Queued',
-        stages,
-        error: null,
-        createdAt,
-        updatedAt: createdAt,
-        finishedAt: null,
-        seq: 0,
-        input
-      }
+      const initial = queuedJob({ id, pipeline, stages, input }, createdAt)
       const event = { ...firstEvent, seq: 1, at: createdAt } as JobEvent
       const job = applyEvent(initial, event)
       const jobKeys = keys.ofJob(id)

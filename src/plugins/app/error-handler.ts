@@ -22,7 +22,7 @@ const friendlyMessages: Record<string, string> = {
 }
 
 /** busboy (under @fastify/multipart) throws plain Errors, without a status, for a body that is not valid multipart. */
-const MALFORMED_MULTIPART = /^(Unexpected end of (multipart data|form)|Boundary not found|Malformed part header|Malformed urlencoded form)/
+const MALFORMED_MULTIPART = /Unexpected end of (multipart data|form)|terminated early due to unexpected end|Boundary (not found|required)|Malformed part header/
 
 export default fp(async function errorHandler (app) {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -31,6 +31,12 @@ export default fp(async function errorHandler (app) {
     }
     if (error.validation) {
       return reply.status(400).send({ error: 'invalid_request', message: `Invalid request: ${error.message}` })
+    }
+    if (error.code === 'ECONNRESET' && request.raw.destroyed) {
+      // The client went away mid-upload (closed tab, dropped network): nobody is there to answer,
+      // and it is not a server fault, so it is not logged as one.
+      request.log.info({ reason: error.message }, 'client closed the connection before the request was read')
+      return reply.status(400).send({ error: 'upload_aborted', message: 'The connection closed before the upload finished; send it again.' })
     }
     if (error.statusCode === undefined && MALFORMED_MULTIPART.test(error.message)) {
       return reply.status(400).send({ error: 'malformed_multipart', message: `The upload is not valid multipart/form-data (${error.message}); send it again as a form with the file in a field named "file".` })

@@ -43,7 +43,19 @@ export default fp(async function metricsPlugin (app) {
     registers,
     collect () { this.set(app.streams.open.size) }
   })
-  const sseMessages = new Counter({ name: 'stagecast_sse_messages_sent_total', help: 'Messages sent on event streams, by event name', labelNames: ['event'], registers })
+  // One event fanned out to 10,000 streams is 10,000 messages: count them in a plain Map and
+  // hand the totals to prom-client at scrape time, not one labelled inc() per write.
+  const unscrapedSseMessages = new Map<string, number>()
+  new Counter({ // eslint-disable-line no-new -- registered on creation; read at scrape time
+    name: 'stagecast_sse_messages_sent_total',
+    help: 'Messages sent on event streams, by event name',
+    labelNames: ['event'],
+    registers,
+    collect () {
+      for (const [event, count] of unscrapedSseMessages) this.inc({ event }, count)
+      unscrapedSseMessages.clear()
+    }
+  })
   const httpDuration = new Histogram({
     name: 'stagecast_http_request_duration_seconds',
     help: 'HTTP requests (event streams excepted), by method, route and status code',
@@ -52,7 +64,7 @@ export default fp(async function metricsPlugin (app) {
     registers
   })
 
-  app.decorate('metrics', { registry, countSseMessage: event => sseMessages.inc({ event }) })
+  app.decorate('metrics', { registry, countSseMessage: event => unscrapedSseMessages.set(event, (unscrapedSseMessages.get(event) ?? 0) + 1) })
 
   app.addHook('onResponse', async (request, reply) => {
     httpDuration.observe({

@@ -7,7 +7,6 @@
 import { JobFailure } from '../../../errors.ts'
 import type { StageContext } from '../../../jobs/pipeline.ts'
 import { buildExportRow } from '../export-row.ts'
-import { extractFields } from '../fields/index.ts'
 import { buildResult } from '../result.ts'
 import type { IntakeSettings, IntakeState } from '../state.ts'
 
@@ -15,6 +14,8 @@ type Ctx = StageContext<IntakeState>
 
 export function extractDocumentFields (settings: IntakeSettings) {
   return async (ctx: Ctx): Promise<void> => {
+    // libphonenumber's full metadata is ~20 MB resident: loaded by the first intake job, not at start-up.
+    const { extractFields } = await import('../fields/index.ts')
     for (const [index, document] of ctx.state.documents.entries()) {
       ctx.progress(index / ctx.state.documents.length, `Extracting fields from ${document.name}`, { file: document.name })
       document.extracted = extractFields(document.pages, {

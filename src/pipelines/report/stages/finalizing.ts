@@ -1,11 +1,11 @@
 /**
  * Stage `finalizing` (→95%): assembles the result document, writes `report.pdf` into the job's
- * artifact folder and records the result.
+ * artifact folder and records the result. pdfkit and its fonts (~35 MB resident) are loaded
+ * here, on the first report, not at start-up: a server that only ever parses keeps that memory.
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { StageContext } from '../../../jobs/pipeline.ts'
-import { writeReportPdf } from '../pdf/report.ts'
 import { buildDocument } from '../result.ts'
 import type { ReportState } from '../state.ts'
 
@@ -15,6 +15,7 @@ export async function finalize (ctx: StageContext<ReportState>): Promise<void> {
   const document = buildDocument(ctx.state)
   ctx.progress(0.2, 'Writing report.pdf')
   await mkdir(ctx.artifactDir, { recursive: true })
+  const { writeReportPdf } = await import('../pdf/report.ts')
   await writeReportPdf(document, join(ctx.artifactDir, REPORT_PDF), ctx.signal)
   ctx.setResult(document)
   ctx.progress(1, 'Report ready')
