@@ -9,8 +9,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ClientRequest } from 'node:http'
-import { machine, percentile, rssOf, table } from './support/report.ts'
-import { cpuSecondsOf, recordLocked, redisConnectionsByRole, upload, withDeployment } from './redis-support.ts'
+import { cpuSecondsOf, machine, percentile, rssOf, table } from './support/report.ts'
+import { recordLocked, redisConnectionsByRole, upload, withDeployment } from './redis-support.ts'
 import { openStream } from './support/sse-client.ts'
 
 const sizes = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number)

@@ -4,7 +4,6 @@
  * and appending a section to BENCHMARKS.md under the shared lock.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { deletePrefix, REDIS_TEST_URL, uniquePrefix } from '../test/support/redis.ts'
@@ -64,12 +63,6 @@ export async function redisConnectionsByRole (prefix: string): Promise<Record<st
   } finally {
     redis.disconnect()
   }
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-export function cpuSecondsOf (pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 /** Prints the section and appends it to BENCHMARKS.md, holding the shared benchmark lock only for the append. */

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild } from './support/child.ts'
 import { untilComplete } from './support/sse-client.ts'
-import { machine, percentile, record, rssOf, table } from './support/report.ts'
+import { cpuSecondsOf, machine, percentile, record, rssOf, table } from './support/report.ts'
 
 const jobs = Number(process.argv[2] ?? 3000)
 const clients = Number(process.argv[3] ?? 64)
@@ -27,6 +27,8 @@ let peakRss = 0
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssOf(server.process.pid as number)) }, 100)
 
 const started = performance.now()
+const serverCpuBefore = cpuSecondsOf(server.process.pid as number)
+const clientCpuBefore = process.cpuUsage()
 await Promise.all(Array.from({ length: clients }, async () => {
   while (next < jobs) {
     next++
@@ -42,12 +44,16 @@ await Promise.all(Array.from({ length: clients }, async () => {
   }
 }))
 const seconds = (performance.now() - started) / 1000
+const serverCpuMsPerJob = (cpuSecondsOf(server.process.pid as number) - serverCpuBefore) * 1000 / jobs
+const { user, system } = process.cpuUsage(clientCpuBefore)
+const clientCpuMsPerJob = (user + system) / 1000 / jobs
 clearInterval(sampler)
 await server.stop()
 await rm(dataDir, { recursive: true, force: true })
 
 record('Job throughput: trivial ten-stage jobs, POST to complete', `node bench/throughput.ts ${jobs} ${clients}`,
   `${clients} concurrent clients each upload a one-row CSV (multipart), follow the job's SSE stream to \`complete\`, and start the next. Embedded durable store (every event written to DATA_DIR before it is sent), JOB_CONCURRENCY = cores.\n\n` +
-  table(['jobs', 'clients', 'seconds', 'jobs/s', 'p50 ms', 'p99 ms', 'server peak RSS (MB)'],
-    [[jobs, clients, seconds.toFixed(2), (jobs / seconds).toFixed(0), percentile(latencies, 50).toFixed(1), percentile(latencies, 99).toFixed(1), (peakRss / 2 ** 20).toFixed(0)]]),
+  'Server and clients share the machine\'s cores; the CPU columns say how much of it each used per job.\n\n' +
+  table(['jobs', 'clients', 'seconds', 'jobs/s', 'p50 ms', 'p99 ms', 'server CPU ms/job', 'client CPU ms/job', 'server peak RSS (MB)'],
+    [[jobs, clients, seconds.toFixed(2), (jobs / seconds).toFixed(0), percentile(latencies, 50).toFixed(1), percentile(latencies, 99).toFixed(1), serverCpuMsPerJob.toFixed(2), clientCpuMsPerJob.toFixed(2), (peakRss / 2 ** 20).toFixed(0)]]),
   startedOn)

@@ -22,6 +22,12 @@ export function rssOf (pid: number): number {
   return match ? Number(match[1]) * 1024 : Number.NaN
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSecondsOf (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
 export function table (header: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')

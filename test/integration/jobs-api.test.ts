@@ -58,8 +58,8 @@ describe('jobs API', () => {
     expect(result.json()).toEqual({ pipeline: 'instant', files: ['sales.csv'], fields: { team: 'finance' } })
     const list = (await server.app.inject('/api/jobs?status=completed&limit=5')).json()
     expect(list.jobs.map((listed: { id: string }) => listed.id)).toContain(body.id)
-    // The upload itself is removed once the job has ended.
-    expect(await readdir(join(server.dataDir, 'uploads'))).toEqual([])
+    // The upload itself is removed right after the job has ended (just after its terminal event).
+    await eventually(async () => (await readdir(join(server.dataDir, 'uploads'))).length === 0)
   })
 
   it('uses a client-chosen X-Job-Id, and refuses to reuse it', async () => {
