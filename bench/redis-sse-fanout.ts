@@ -8,7 +8,7 @@
  *   node bench/redis-sse-fanout.ts [1000,5000,10000]
  */
 import { randomUUID } from 'node:crypto'
-import type { ClientRequest } from 'node:http'
+import type { Socket } from 'node:net'
 import { cpuSecondsOf, machine, percentile, rssOf, table } from './support/report.ts'
 import { recordLocked, redisConnectionsByRole, upload, withDeployment } from './redis-support.ts'
 import { openStream } from './support/sse-client.ts'
@@ -39,7 +39,7 @@ async function run (clients: number) {
       if (name === 'complete' && ++completed === clients) allDone()
     }
     const rssBefore = cluster.apis.map(api => rssOf(api.pid))
-    const requests: ClientRequest[] = []
+    const requests: Socket[] = []
     for (let opened = 0; opened < clients; opened += 250) {
       const batch = Math.min(250, clients - opened)
       requests.push(...await Promise.all(Array.from({ length: batch }, (_, index) =>

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import type { ClientRequest } from 'node:http'
+import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +18,9 @@ import { machine, percentile, record, rssOf, table } from './support/report.ts'
 const sizes = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number)
 const stagecastEntry = fileURLToPath(new URL('../test/support/test-server.ts', import.meta.url))
 const baselineEntry = fileURLToPath(new URL('./support/polling-baseline-server.ts', import.meta.url))
+
+/** Each server first runs one job to 200 streams, unmeasured, so the figures are of warm (JIT-compiled) code, as in a server that has been up a while. */
+const WARM_UP_STREAMS = 200
 
 interface Measured { latencies: number[], delivered: number, rssPerStreamKb: number, completed: number }
 
@@ -37,7 +40,7 @@ async function measure (server: Child, streamUrl: string, start: () => Promise<v
   }
   const pid = server.process.pid as number
   const rssBefore = rssOf(pid)
-  const requests: ClientRequest[] = []
+  const requests: Socket[] = []
   // Connect in batches: the listen backlog is finite, and real clients do not arrive at once either.
   for (let opened = 0; opened < clients; opened += 250) {
     const batch = Math.min(250, clients - opened)
@@ -56,9 +59,9 @@ async function measure (server: Child, streamUrl: string, start: () => Promise<v
 async function runStagecast (clients: number): Promise<Measured> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stagecast-bench-'))
   const server = await startChild(stagecastEntry, { DATA_DIR: dataDir, MAX_QUEUED_JOBS: '100000', HEARTBEAT_SECONDS: '15', WAIT_TIMEOUT_SECONDS: '600' })
-  try {
+  const run = (streams: number) => {
     const id = randomUUID()
-    return await measure(server, `${server.url}/api/progress/${id}`, async () => {
+    return measure(server, `${server.url}/api/progress/${id}`, async () => {
       const form = new FormData()
       form.append('pipeline', 'ticker')
       form.append('ticks', '20')
@@ -66,7 +69,11 @@ async function runStagecast (clients: number): Promise<Measured> {
       form.append('file', new Blob(['a,b\n1,2\n']), 'tick.csv')
       const response = await fetch(`${server.url}/api/jobs`, { method: 'POST', body: form, headers: { 'x-job-id': id } })
       if (response.status !== 202) throw new Error(`upload failed: ${response.status} ${await response.text()}`)
-    }, clients)
+    }, streams)
+  }
+  try {
+    await run(WARM_UP_STREAMS)
+    return await run(clients)
   } finally {
     await server.stop()
     await rm(dataDir, { recursive: true, force: true })
@@ -75,9 +82,13 @@ async function runStagecast (clients: number): Promise<Measured> {
 
 async function runBaseline (clients: number): Promise<Measured> {
   const server = await startChild(baselineEntry, {})
-  try {
+  const run = (streams: number) => {
     const id = randomUUID()
-    return await measure(server, `${server.url}/poll/${id}`, async () => { await fetch(`${server.url}/start/${id}`) }, clients)
+    return measure(server, `${server.url}/poll/${id}`, async () => { await fetch(`${server.url}/start/${id}`) }, streams)
+  }
+  try {
+    await run(WARM_UP_STREAMS)
+    return await run(clients)
   } finally {
     await server.stop()
   }
@@ -93,6 +104,6 @@ for (const clients of sizes) {
   }
 }
 record('SSE fan-out: one job, N streams', `node bench/sse-fanout.ts ${sizes.join(',')}`,
-  'One job reports progress every 250 ms (20 ticks + complete); every stream must receive every event. Latency is receipt time minus the event\'s `at` (append time), on the same clock.\n\n' +
+  'One job reports progress every 250 ms (20 ticks + complete); every stream must receive every event. Each server first runs one unmeasured job to 200 streams (warm-up). Latency is receipt time minus the event\'s `at` (append time), on the same clock.\n\n' +
   table(['streams', 'design', 'p50 ms', 'p99 ms', 'events delivered', 'clients that saw the end', 'server RSS per idle stream (KB)'], rows),
   startedOn)
