@@ -1,16 +1,17 @@
 /**
  * Streams a multipart upload to disk part by part — never buffered whole — under
  * `uploads/<jobId>/` with names we choose (`1.upload`, `2.upload`…), then sniffs each file's
- * type from its bytes. The client's file name is kept for display only.
+ * type from its first bytes, kept as they stream past (the file is never read back). The
+ * client's file name is kept for display only.
  */
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm, stat } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyRequest } from 'fastify'
 import { badRequest, fieldTooLarge, fileTooLarge } from '../errors.ts'
 import type { JobInputFile } from '../jobs/pipeline.ts'
-import { sniffFileType } from './sniff-type.ts'
+import { SNIFF_BYTES, sniffBytes } from './sniff-type.ts'
 
 export interface ReceivedUpload {
   files: JobInputFile[]
@@ -38,11 +39,16 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw badRequest('invalid_field', `Files go in the "file" field, not "${part.fieldname}".`)
         const path = join(dir, `${files.length + 1}.upload`)
+        const head: Buffer[] = []
+        let size = 0
+        part.file.on('data', (chunk: Buffer) => {
+          if (size < SNIFF_BYTES) head.push(chunk)
+          size += chunk.length
+        })
         await pipeline(part.file, createWriteStream(path))
         if (part.file.truncated) throw fileTooLarge(maxBytes)
-        const { size } = await stat(path)
         if (size === 0) throw badRequest('empty_file', `The file "${displayName(part.filename)}" is empty.`)
-        files.push({ name: displayName(part.filename), path, type: await sniffFileType(path), bytes: size })
+        files.push({ name: displayName(part.filename), path, type: await sniffBytes(Buffer.concat(head).subarray(0, SNIFF_BYTES)), bytes: size })
       } else if (part.valueTruncated) {
         throw fieldTooLarge(part.fieldname, MAX_FIELD_BYTES)
       } else if (part.fieldname === 'pipeline') {

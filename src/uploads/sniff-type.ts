@@ -3,23 +3,13 @@
  * type: binary formats by their magic numbers (file-type), delimited text by being valid text
  * whose lines share a delimiter. A `.csv` full of tabs is TSV; a PDF renamed `.csv` is a PDF.
  */
-import { open } from 'node:fs/promises'
 import { fileTypeFromBuffer } from 'file-type'
 
-const SAMPLE_BYTES = 64 * 1024
+/** How much of the start of a file decides its type. */
+export const SNIFF_BYTES = 64 * 1024
 const DELIMITERS = [',', ';', '\t', '|'] as const
 
-/** Reads the start of a stored file and names its MIME type, or `application/octet-stream`. */
-export async function sniffFileType (path: string): Promise<string> {
-  const handle = await open(path, 'r')
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(SAMPLE_BYTES), 0, SAMPLE_BYTES, 0)
-    return await sniffBytes(buffer.subarray(0, bytesRead))
-  } finally {
-    await handle.close()
-  }
-}
-
+/** Names the MIME type of a file from its first bytes, or `application/octet-stream`. */
 export async function sniffBytes (sample: Uint8Array): Promise<string> {
   const binary = await fileTypeFromBuffer(sample)
   if (binary) return binary.mime

@@ -3,6 +3,7 @@
  * own AbortController so DELETE, stall detection and shutdown can stop it.
  */
 import { rm } from 'node:fs/promises'
+import { removeUploads } from '../remove-uploads.ts'
 import type { Logger } from '../../logger.ts'
 import type { Job } from '../model.ts'
 import type { JobPaths } from '../paths.ts'
@@ -37,7 +38,7 @@ export function createInProcessQueue ({ concurrency, store, paths, pipelines, lo
         .catch(error => log.error({ err: error, jobId: job.id }, 'job run crashed'))
         .finally(async () => {
           running.delete(job.id)
-          await rm(paths.uploadDir(job.id), { recursive: true, force: true })
+          await removeUploads(paths.uploadDir(job.id), job.input.files)
           startNext()
         })
       running.set(job.id, { controller, done })
