@@ -5,10 +5,11 @@
  * `formatSseMessage`. Closing is idempotent and runs the cleanup callbacks exactly once.
  *
  * Messages go straight to the socket, already framed as an HTTP chunk, rather than through
- * `response.write`, which splits each write into four buffers, corks the socket and flushes on
- * the next tick with `writev`. One event fanned out to thousands of streams is then one plain
- * write per stream (and the chunk is built once for all of them). `response.end()` still ends
- * the response, writing the last chunk and keeping the connection's HTTP state right.
+ * `response.write`, which splits each message into four buffers and defers them to the next tick.
+ * One event fanned out to thousands of streams is one immediate write each (the chunk built once
+ * for all of them); when a second message for the same stream comes in the same tick (a burst of
+ * events), the socket is corked until the next tick so the burst leaves in one system call. `response.end()` still ends the response, writing the
+ * last chunk and keeping the connection's HTTP state right.
  */
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
@@ -28,6 +29,8 @@ export class SseConnection {
   readonly #maxBufferedBytes: number
   readonly #onClose: Array<() => void> = []
   #closed = false
+  #corked = false
+  #lastWriteTick = -1
 
   constructor (response: ServerResponse, headers: Record<string, string | string[] | number>, options: SseConnectionOptions) {
     this.#response = response
@@ -37,7 +40,9 @@ export class SseConnection {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
-      connection: 'keep-alive'
+      // Keep-alive for proxies that would otherwise buffer or cut the stream, unless the client
+      // asked to close: then it must get its close once the stream ends, not wait on an open socket.
+      connection: /\bclose\b/i.test(String(response.req?.headers.connection ?? '')) ? 'close' : 'keep-alive'
     })
     response.flushHeaders()
     this.#socket = response.socket
@@ -57,8 +62,18 @@ export class SseConnection {
   sendFrame (frame: string): boolean {
     if (this.#closed) return false
     const socket = this.#socket
-    if (socket) socket.write(this.#chunked ? asChunk(frame) : frame)
-    else this.#response.write(frame)
+    if (socket) {
+      const tick = currentTick()
+      if (tick === this.#lastWriteTick && !this.#corked) {
+        this.#corked = true
+        socket.cork()
+        process.nextTick(SseConnection.#uncork, this)
+      }
+      this.#lastWriteTick = tick
+      socket.write(this.#chunked ? asChunk(frame) : frame)
+    } else {
+      this.#response.write(frame)
+    }
     if ((socket ?? this.#response).writableLength > this.#maxBufferedBytes) {
       // The client resumes from its Last-Event-ID when it reconnects; nothing is lost.
       this.#response.destroy()
@@ -80,6 +95,11 @@ export class SseConnection {
     else this.#onClose.push(callback)
   }
 
+  static #uncork (connection: SseConnection) {
+    connection.#corked = false
+    connection.#socket?.uncork()
+  }
+
   #finish () {
     if (this.#closed) return
     this.#closed = true
@@ -99,4 +119,18 @@ function asChunk (frame: string): string {
     lastChunk = `${Buffer.byteLength(frame).toString(16)}\r\n${frame}\r\n`
   }
   return lastChunk
+}
+
+/** A number that changes once per tick of the event loop: one `nextTick` per tick, shared by all streams. */
+let tickNumber = 0
+let tickEnding = false
+function currentTick (): number {
+  if (!tickEnding) {
+    tickEnding = true
+    process.nextTick(() => {
+      tickNumber++
+      tickEnding = false
+    })
+  }
+  return tickNumber
 }

@@ -172,6 +172,49 @@ describe('progress stream', () => {
     await other.body?.cancel()
   })
 
+  it('frames the stream for what the client speaks: HTTP/1.1 chunks, or a raw body ended by close for HTTP/1.0', async () => {
+    server = await buildTestApp({}, { listen: true, pipelines: [instantPipeline()] })
+    const { id } = await upload()
+    await eventually(async () => (await fetch(`${server.url}/api/jobs/${id}`).then(response => response.json())).status === 'completed')
+    const { connect } = await import('node:net')
+    const { port } = new URL(server.url)
+    const rawStream = (version: string) => new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = []
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET /api/progress/${id} ${version}\r\nHost: x\r\nConnection: close\r\n\r\n`))
+      socket.on('data', chunk => chunks.push(chunk))
+      socket.on('end', () => resolve(Buffer.concat(chunks)))
+      socket.on('error', reject)
+    })
+    const split = (response: Buffer) => {
+      const end = response.indexOf('\r\n\r\n')
+      return { head: response.subarray(0, end).toString('latin1'), body: response.subarray(end + 4) }
+    }
+    /** Chunk sizes count bytes, and the messages hold non-ASCII text (`…`): decode only after. */
+    const dechunk = (body: Buffer) => {
+      const parts: Buffer[] = []
+      let offset = 0
+      for (;;) {
+        const lineEnd = body.indexOf('\r\n', offset)
+        const size = parseInt(body.subarray(offset, lineEnd).toString('latin1'), 16)
+        if (lineEnd < 0 || Number.isNaN(size)) throw new Error(`not a chunk at byte ${offset}`)
+        if (size === 0) return Buffer.concat(parts).toString('utf8')
+        parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size))
+        offset = lineEnd + 2 + size + 2
+      }
+    }
+    const eventsOf = (body: string) => [...body.matchAll(/^event: (\w+)$/gm)].map(match => match[1])
+
+    const http11 = split(await rawStream('HTTP/1.1'))
+    expect(http11.head).toMatch(/transfer-encoding: chunked/i)
+    const events11 = eventsOf(dechunk(http11.body))
+    expect(events11[0]).toBe('connected')
+    expect(events11.at(-1)).toBe('complete')
+
+    const http10 = split(await rawStream('HTTP/1.0'))
+    expect(http10.head).not.toMatch(/transfer-encoding/i)
+    expect(eventsOf(http10.body.toString('utf8'))).toEqual(events11)
+  })
+
   it('unsubscribes every client that leaves: the job\'s subscriber count returns to zero', async () => {
     const gates = createGates()
     server = await buildTestApp({}, { listen: true, pipelines: [gatedPipeline(gates)] })
