@@ -3,25 +3,14 @@
  * mutations and idle streams, a thousand slowloris heads — printed as a table and appended to
  * BENCHMARKS.md. `node bench/abuse.ts [seed]`.
  */
-import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { ABUSE_SETTINGS, runAbuse, type AbuseReport } from './abuse-run.ts'
+import { machine, record } from './support/report.ts'
 
 const seed = Number(process.argv[2] ?? 20_251_123)
 const SIZES = { mutations: 3000, garbage: 300, slowloris: 1000, slowUploads: 100, stalledUploads: 100, idleStreams: 5000, concurrency: 32, seed, normalJobTimeoutMs: 600_000 }
-
-const BENCHMARKS = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url))
-const LOCK = fileURLToPath(new URL('../.bench.lock', import.meta.url))
-
-function machine (): string {
-  const memory = execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n').find(line => line.startsWith('Mem:'))?.split(/\s+/) ?? []
-  const load = loadavg().map(value => value.toFixed(2)).join(' ')
-  return `${availableParallelism()} cores (nproc); memory ${memory[1] ?? '?'} total, ${memory[6] ?? '?'} available (free -h); node ${process.version}; ` +
-    `load average at start ${load}${loadavg()[0]! > 0.5 ? ' — other engineers\' test runs share this machine, so the figures include that load' : ''}`
-}
 
 function rows (report: AbuseReport): Array<[string, string]> {
   const statuses = (counts: Record<string, number>) => Object.entries(counts).map(([status, count]) => `${status}×${count}`).join(', ')
@@ -55,9 +44,7 @@ try {
   const settings = Object.entries(ABUSE_SETTINGS).map(([name, value]) => `${name}=${value}`).join(' ')
   const body = `Server: \`node src/server.ts\` on 127.0.0.1 with ${settings}. Sizes: ${JSON.stringify(SIZES)}.\n\n${table}` +
     (report.problems.length ? `\n\nProblems:\n${report.problems.map(problem => `- ${problem}`).join('\n')}` : '')
-  console.log(body)
-  const section = `\n## Abuse run: malformed uploads, slowloris, slow uploads, ${SIZES.idleStreams} idle streams\n\n${new Date().toISOString()} · \`node bench/abuse.ts ${seed}\`\n\nMachine: ${startedOn}\n\n${body}\n`
-  execFileSync('flock', [LOCK, 'sh', '-c', 'cat >> "$0"', BENCHMARKS], { input: section })
+  record(`Abuse run: malformed uploads, slowloris, slow uploads, ${SIZES.idleStreams} idle streams`, `node bench/abuse.ts ${seed}`, body, startedOn)
   process.exitCode = report.problems.length === 0 && report.serverAlive ? 0 : 1
 } finally {
   await rm(dataDir, { recursive: true, force: true })

@@ -75,11 +75,6 @@ export async function measureIntakeJob (file: string, env: Record<string, string
 }
 
 /** Appends a section to BENCHMARKS.md under the shared lock, so concurrent benchmarks never interleave. */
-export function appendToBenchmarks (section: string): void {
-  const benchmarks = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url))
-  execFileSync('flock', [fileURLToPath(new URL('../.bench.lock', import.meta.url)), 'sh', '-c', 'cat >> "$0"', benchmarks], { input: section })
-}
-
 export function memorySummary (): string {
   const free = execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n')[1]?.replace(/\s+/g, ' ').trim() ?? ''
   return `free -h: ${free}`

@@ -10,8 +10,8 @@ import { writeFile, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeScannedPdf } from '../test/fixtures/intake/make-documents.ts'
-import { appendToBenchmarks, MALLOC_TUNING, measureIntakeJob, memorySummary, type JobMeasurement } from './intake-measure.ts'
-import { machine, table } from './support/report.ts'
+import { MALLOC_TUNING, measureIntakeJob, memorySummary, type JobMeasurement } from './intake-measure.ts'
+import { machine, record, table } from './support/report.ts'
 
 const args = process.argv.slice(2)
 const pageCounts = args.filter(arg => /^\d+$/.test(arg)).map(Number)
@@ -84,5 +84,5 @@ const body = [
   ...flatness.map(line => `- ${line}`)
 ].join('\n')
 
-if (!args.includes('--no-record')) appendToBenchmarks(`\n## Intake: scanned PDF through OCR\n\n- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n- Command: \`node bench/intake-ocr.ts ${args.join(' ')}\`\n- Machine: ${startedMachine} (shared with other engineers' test runs: figures include that load)\n\n${body}\n`)
+if (!args.includes('--no-record')) record('Intake: scanned PDF through OCR', `node bench/intake-ocr.ts${args.length ? ' ' + args.join(' ') : ''}`, body, startedMachine)
 console.log(body)

@@ -7,8 +7,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeTextPdf } from '../test/fixtures/intake/make-documents.ts'
-import { appendToBenchmarks, MALLOC_TUNING, measureIntakeJob, memorySummary } from './intake-measure.ts'
-import { machine, table } from './support/report.ts'
+import { MALLOC_TUNING, measureIntakeJob, memorySummary } from './intake-measure.ts'
+import { machine, record, table } from './support/report.ts'
 
 const args = process.argv.slice(2)
 const pages = Number(args.find(arg => /^\d+$/.test(arg)) ?? 300)
@@ -51,5 +51,5 @@ try {
   await rm(dir, { recursive: true, force: true })
 }
 
-if (!args.includes('--no-record')) appendToBenchmarks(`\n## Intake: text PDF\n\n- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n- Command: \`node bench/intake-text.ts ${args.join(' ')}\`\n- Machine: ${startedMachine} (shared with other engineers' test runs: figures include that load)\n\n${body}\n`)
+if (!args.includes('--no-record')) record('Intake: text PDF', `node bench/intake-text.ts${args.length ? ' ' + args.join(' ') : ''}`, body, startedMachine)
 console.log(body)

@@ -9,8 +9,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Socket } from 'node:net'
-import { cpuSecondsOf, machine, percentile, rssOf, table } from './support/report.ts'
-import { recordLocked, redisConnectionsByRole, upload, withDeployment } from './redis-support.ts'
+import { cpuSecondsOf, machine, percentile, record, rssOf, table } from './support/report.ts'
+import { redisConnectionsByRole, upload, withDeployment } from './redis-support.ts'
 import { openStream } from './support/sse-client.ts'
 
 const sizes = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number)
@@ -76,7 +76,7 @@ for (const clients of sizes) {
   rows.push([clients, percentile(result.latencies, 50), percentile(result.latencies, 99), `${result.delivered}/${clients * EVENTS_PER_JOB}`, `${result.completed}/${clients}`, result.rssPerStreamKb.toFixed(1), cpuCell, perApi])
   console.log(rows.at(-1)?.join('  '))
 }
-recordLocked('SSE fan-out in Redis mode: one job, N streams over two API instances', `node bench/redis-sse-fanout.ts ${sizes.join(',')}`,
+record('SSE fan-out in Redis mode: one job, N streams over two API instances', `node bench/redis-sse-fanout.ts ${sizes.join(',')}`,
   'Two API processes and one worker process on the local Redis 7 (loopback); the job runs on the worker and reports progress every 250 ms (20 ticks + complete); the N streams are split evenly over the two API instances. Latency is receipt time minus the event\'s `at` (its append on the worker), same clock. CPU is what each process used from upload until every client had `complete` (the benchmark client, which parses every event of every stream, shares the same 2 cores). The last column counts the Redis connections of the whole deployment (2 API instances + 1 worker) by role, while all N streams are open: it must not grow with N.\n\n' +
   table(['streams', 'p50 ms', 'p99 ms', 'events delivered', 'clients that saw the end', 'API RSS per idle stream (KB)', 'CPU while the job ran', 'Redis connections (whole deployment)'], rows),
   startedOn)

@@ -1,16 +1,10 @@
 /**
  * Shared by the Redis-mode benchmarks: a scale-out deployment on the local Redis under a
- * throw-away key prefix, a raw SSE client, upload helpers, Redis connection counts per process,
- * and appending a section to BENCHMARKS.md under the shared lock.
+ * throw-away key prefix, upload helpers and Redis connection counts per process.
  */
-import { execFileSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { deletePrefix, REDIS_TEST_URL, uniquePrefix } from '../test/support/redis.ts'
 import { startCluster } from '../test/support/scale-out-cluster.ts'
-
-const BENCHMARKS = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url))
-const LOCK = fileURLToPath(new URL('../.bench.lock', import.meta.url))
 
 /** Settings that keep the benchmark from measuring the abuse protections instead of the system. */
 const BENCH_ENV = {
@@ -63,11 +57,4 @@ export async function redisConnectionsByRole (prefix: string): Promise<Record<st
   } finally {
     redis.disconnect()
   }
-}
-
-/** Prints the section and appends it to BENCHMARKS.md, holding the shared benchmark lock only for the append. */
-export function recordLocked (title: string, command: string, body: string, startedMachine: string): void {
-  const section = `\n## ${title}\n\n- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n- Command: \`${command}\`\n- Machine: ${startedMachine}\n\n${body}\n`
-  console.log(section)
-  execFileSync('flock', [LOCK, 'sh', '-c', 'cat >> "$1"', 'append', BENCHMARKS], { input: section })
 }

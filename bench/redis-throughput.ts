@@ -5,8 +5,8 @@
  *
  *   node bench/redis-throughput.ts [jobs=1000] [clients=32] [concurrency per worker=8]
  */
-import { machine, percentile, table } from './support/report.ts'
-import { recordLocked, upload, withDeployment } from './redis-support.ts'
+import { machine, percentile, record, table } from './support/report.ts'
+import { upload, withDeployment } from './redis-support.ts'
 import { untilComplete } from './support/sse-client.ts'
 
 const jobs = Number(process.argv[2] ?? 1000)
@@ -37,7 +37,7 @@ for (const workers of [1, 2]) {
   rows.push([workers, concurrency, jobs, clients, seconds.toFixed(2), (jobs / seconds).toFixed(0), percentile(latencies, 50).toFixed(1), percentile(latencies, 99).toFixed(1)])
   console.log(rows.at(-1)?.join('  '))
 }
-recordLocked('Job throughput in Redis mode: one and two workers', `node bench/redis-throughput.ts ${jobs} ${clients} ${concurrency}`,
+record('Job throughput in Redis mode: one and two workers', `node bench/redis-throughput.ts ${jobs} ${clients} ${concurrency}`,
   `Two API processes, N worker processes (JOB_CONCURRENCY ${concurrency} each) and the local Redis 7 on one machine; ${clients} concurrent clients each upload a one-row CSV to an API instance (round robin), follow the job's SSE stream to \`complete\`, and start the next. Each job: snapshot + 21 events in Redis (one Lua CAS each), one BullMQ job, stream delivery through the API instance's XREAD reader. Every process shares the machine's 2 cores, so a second worker adds processes, not cores.\n\n` +
   table(['workers', 'jobs per worker at once', 'jobs', 'clients', 'seconds', 'jobs/s', 'p50 ms', 'p99 ms'], rows),
   startedOn)

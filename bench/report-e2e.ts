@@ -16,7 +16,10 @@ import { fileURLToPath } from 'node:url'
 import { EventSource } from 'eventsource'
 import Papa from 'papaparse'
 import { DEPARTMENTS, REGIONS, seededRandom } from '../samples/generate-sales.ts'
-import { appendSection, table } from './report-bench-log.ts'
+import { table } from './report-bench-log.ts'
+import { machine, record } from './support/report.ts'
+
+const startedOn = machine()
 
 const ROWS = Number(process.argv[2] ?? 3_000_000)
 const CHANNELS = ['Online shop', 'Retail store', 'Partner']
@@ -123,7 +126,7 @@ try {
     ['stages seen', stages.join(' → ')]
   ])
   console.log(output)
-  appendSection(`Report: ${ROWS.toLocaleString('en-US')}-row CSV end to end`, `node bench/report-e2e.ts${process.argv[2] ? ` ${process.argv[2]}` : ''}`, output)
+  record(`Report: ${ROWS.toLocaleString('en-US')}-row CSV end to end`, `node bench/report-e2e.ts${process.argv[2] ? ` ${process.argv[2]}` : ''}`, output, startedOn)
 } finally {
   await rm(dir, { recursive: true, force: true })
 }

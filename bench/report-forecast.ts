@@ -8,7 +8,10 @@
 import { seededRandom } from '../samples/generate-sales.ts'
 import { forecastMany } from '../src/pipelines/report/forecast-pool.ts'
 import type { SeriesInput } from '../src/pipelines/report/forecast.ts'
-import { appendSection, table } from './report-bench-log.ts'
+import { table } from './report-bench-log.ts'
+import { machine, record } from './support/report.ts'
+
+const startedOn = machine()
 
 const SERIES = 200
 const LENGTH = 36
@@ -33,4 +36,4 @@ for (const helpers of [0, 1]) {
 }
 const output = table(rows)
 console.log(output)
-appendSection('Report: forecasting 200 series × 36 months', 'node bench/report-forecast.ts', output)
+record('Report: forecasting 200 series × 36 months', 'node bench/report-forecast.ts', output, startedOn)

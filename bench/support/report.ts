@@ -1,9 +1,11 @@
 /** Shared by every benchmark: machine facts, percentiles, process RSS, and appending results to BENCHMARKS.md. */
-import { appendFileSync, readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 const BENCHMARKS = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))
+const LOCK = fileURLToPath(new URL('../../.bench.lock', import.meta.url))
 
 export function machine (): string {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
@@ -33,9 +35,12 @@ export function table (header: string[], rows: Array<Array<string | number>>): s
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
 }
 
-/** Prints the section and appends it to BENCHMARKS.md with the command and machine. */
+/**
+ * Prints the section and appends it to BENCHMARKS.md with the date, command and machine. The
+ * append holds `.bench.lock`, so benchmarks run side by side never interleave their sections.
+ */
 export function record (title: string, command: string, body: string, startedMachine: string): void {
   const section = `\n## ${title}\n\n- Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n- Command: \`${command}\`\n- Machine: ${startedMachine}\n\n${body}\n`
   console.log(section)
-  appendFileSync(BENCHMARKS, section)
+  execFileSync('flock', [LOCK, 'sh', '-c', 'cat >> "$1"', 'append', BENCHMARKS], { input: section })
 }
