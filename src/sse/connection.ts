@@ -5,11 +5,12 @@
  * `formatSseMessage`. Closing is idempotent and runs the cleanup callbacks exactly once.
  *
  * Messages go straight to the socket, already framed as an HTTP chunk, rather than through
- * `response.write`, which splits each message into four buffers and defers them to the next tick.
- * One event fanned out to thousands of streams is one immediate write each (the chunk built once
- * for all of them); when a second message for the same stream comes in the same tick (a burst of
- * events), the socket is corked until the next tick so the burst leaves in one system call. `response.end()` still ends the response, writing the
- * last chunk and keeping the connection's HTTP state right.
+ * `response.write`, which splits each message into four buffers and defers them to the next
+ * tick. One event fanned out to thousands of streams is one immediate write each (the chunk is
+ * built once for all of them); when a second message for the same stream comes in the same tick
+ * (a burst of events), the socket is corked until the next tick so the burst leaves in one
+ * system call. `response.end()` still ends the response: it writes the last chunk and keeps the
+ * connection's HTTP state right.
  */
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'

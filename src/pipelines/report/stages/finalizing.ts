@@ -1,7 +1,7 @@
 /**
  * Stage `finalizing` (→95%): assembles the result document, writes `report.pdf` into the job's
- * artifact folder and records the result. pdfkit and its fonts (~35 MB resident) are loaded
- * here, on the first report, not at start-up: a server that only ever parses keeps that memory.
+ * artifact folder and records the result. pdfkit and its font tables are imported here, on the
+ * first report, not at start-up, so an idle server does not carry them (tens of MB resident).
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
