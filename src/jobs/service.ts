@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts'
 import { jobExpired, jobNotFound } from '../errors.ts'
 import { isTerminal, type Job, type StageState } from './model.ts'
 import type { JobPaths } from './paths.ts'
+import { removeUploads } from './remove-uploads.ts'
 import type { AnyPipeline, JobInputFile } from './pipeline.ts'
 import type { JobQueue } from './queue/types.ts'
 import type { JobStore } from './store/types.ts'
@@ -93,7 +94,7 @@ export function createJobService ({ store, queue, pipelines, paths, log, stallTi
           log.info({ jobId: job.id }, 'queued job resumed after restart')
         } else {
           await store.append(job.id, { type: 'interrupted', message: 'The server restarted while this job was running. Upload the file again.' })
-          await rm(paths.uploadDir(job.id), { recursive: true, force: true })
+          await removeUploads(paths.uploadDir(job.id), job.input.files)
           log.warn({ jobId: job.id, stage: job.stage }, 'running job interrupted by a restart')
         }
       }

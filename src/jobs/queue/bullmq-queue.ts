@@ -9,11 +9,11 @@
  * Cancelling a running job is a store append: the worker running it watches its job's event
  * stream and stops the moment a terminal event it did not write appears, on any machine.
  */
-import { rm } from 'node:fs/promises'
 import { Queue } from 'bullmq'
 import type { Logger } from '../../logger.ts'
 import { closeRedis, createRedisConnection, whenReady } from '../../redis/connection.ts'
 import type { JobPaths } from '../paths.ts'
+import { removeUploads } from '../remove-uploads.ts'
 import type { JobStore } from '../store/types.ts'
 import type { JobQueue } from './types.ts'
 
@@ -52,7 +52,6 @@ export function createBullmqQueue ({ url, prefix, store, paths, log, waitMs = 30
   let closed = false
 
   const ready = () => whenReady(connection, waitMs)
-  const removeUploads = (jobId: string) => rm(paths.uploadDir(jobId), { recursive: true, force: true })
 
   async function enqueue (jobId: string) {
     await ready()
@@ -67,7 +66,7 @@ export function createBullmqQueue ({ url, prefix, store, paths, log, waitMs = 30
       const state = await queue.getJobState(jobId)
       if (WAITING.has(state) && await queue.remove(jobId) === 1) {
         await store.append(jobId, reason)
-        await removeUploads(jobId)
+        await removeUploads(paths.uploadDir(jobId))
         return true
       }
       if (state === 'unknown' || state === 'completed' || state === 'failed') return false
@@ -94,7 +93,7 @@ export function createBullmqQueue ({ url, prefix, store, paths, log, waitMs = 30
           log.info({ jobId: job.id }, 'queued job handed to the queue again')
         } else if (state === 'unknown' || state === 'completed' || state === 'failed') {
           await store.append(job.id, { type: 'interrupted', message: 'The worker running this job was lost and it could not be resumed. Upload the file again.' })
-          await removeUploads(job.id)
+          await removeUploads(paths.uploadDir(job.id), job.input.files)
           log.warn({ jobId: job.id, queueState: state }, 'unfinished job without a queue entry marked interrupted')
         }
       }

@@ -13,13 +13,14 @@
  * - Shutdown stops taking jobs and gives running ones `graceMs`; any still running then go
  *   back to the queue (recorded on their stream) for another worker, instead of failing.
  */
-import { access, rm } from 'node:fs/promises'
+import { access } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { Worker, WaitingError, type Job as BullJob } from 'bullmq'
 import type { Logger } from '../../logger.ts'
 import { closeRedis, createRedisConnection } from '../../redis/connection.ts'
 import { isTerminal, isTerminalEvent, type Job, type JobEvent, type NewJobEvent, type ProgressEvent } from '../model.ts'
 import type { JobPaths } from '../paths.ts'
+import { removeUploads } from '../remove-uploads.ts'
 import type { AnyPipeline } from '../pipeline.ts'
 import { runJob, type JobAbortReason } from '../runner.ts'
 import type { RedisJobStore } from '../store/redis.ts'
@@ -46,20 +47,19 @@ interface Run { controller: AbortController, owner: string, handedBack: boolean,
 export function startJobWorker ({ url, prefix, store, pipelines, paths, log, concurrency, lockMs, name = `${hostname()}:${process.pid}` }: JobWorkerOptions) {
   const connection = createRedisConnection(url, { name: `${prefix}:worker`, log, maxRetriesPerRequest: null })
   const running = new Map<string, Run>()
-  const removeUploads = (jobId: string) => rm(paths.uploadDir(jobId), { recursive: true, force: true })
 
   async function processJob (bullJob: BullJob<QueuedJobData>, token?: string): Promise<void> {
     const { jobId } = bullJob.data
     const owner = `${name}/${token ?? bullJob.attemptsStarted}`
     const job = await store.claim(jobId, owner)
     if (!job) {
-      await removeUploads(jobId) // cancelled or expired while it waited
+      await removeUploads(paths.uploadDir(jobId)) // cancelled or expired while it waited
       return
     }
     const owned = store.ownedBy(owner)
     const refuse = async (event: NewJobEvent) => {
       await owned.append(jobId, event)
-      await removeUploads(jobId)
+      await removeUploads(paths.uploadDir(jobId), job.input.files)
     }
     const pipeline = pipelines.get(job.pipeline)
     if (!pipeline) return await refuse({ type: 'failed', stage: null, code: 'unknown_pipeline', message: `The workers have no "${job.pipeline}" pipeline; deploy the same version of stagecast for API and workers.` })
@@ -106,7 +106,7 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
     if (after && !isTerminal(after.status) && after.owner === owner) {
       throw new Error('The run ended without recording how; the job goes back to the queue.')
     }
-    if (!after || isTerminal(after.status)) await removeUploads(jobId)
+    if (!after || isTerminal(after.status)) await removeUploads(paths.uploadDir(jobId), job.input.files)
   }
 
   function watch (run: Run, event: JobEvent) {

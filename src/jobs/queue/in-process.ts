@@ -2,7 +2,6 @@
  * The embedded queue: a FIFO of job ids and at most `concurrency` runs at a time, each with its
  * own AbortController so DELETE, stall detection and shutdown can stop it.
  */
-import { rm } from 'node:fs/promises'
 import { removeUploads } from '../remove-uploads.ts'
 import type { Logger } from '../../logger.ts'
 import type { Job } from '../model.ts'
@@ -54,9 +53,9 @@ export function createInProcessQueue ({ concurrency, store, paths, pipelines, lo
     async cancel (jobId, reason: JobAbortReason) {
       const index = waiting.findIndex(job => job.id === jobId)
       if (index >= 0) {
-        waiting.splice(index, 1)
+        const [job] = waiting.splice(index, 1)
         await store.append(jobId, { type: reason.type, message: reason.message })
-        await rm(paths.uploadDir(jobId), { recursive: true, force: true })
+        await removeUploads(paths.uploadDir(jobId), job?.input.files)
         return true
       }
       const run = running.get(jobId)

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { rm, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -13,6 +13,7 @@ import { AppError, jobExpired, jobIdInUse, jobNotFinished, jobNotFound, overload
 import { choosePipeline } from '../../jobs/choose-pipeline.ts'
 import { jobLinks, toPublicJob } from '../../jobs/public-view.ts'
 import type { Job } from '../../jobs/model.ts'
+import { removeUploads } from '../../jobs/remove-uploads.ts'
 import { uploadRateLimit } from '../../plugins/external/rate-limit.ts'
 import { receiveUpload } from '../../uploads/receive-upload.ts'
 import { AcceptedBody, ErrorBody, JobBody, JobIdHeader, JobIdParams, Links, ListJobsQuery } from './schemas.ts'
@@ -54,7 +55,7 @@ export default async function jobRoutes (fastify: FastifyInstance) {
       const pipeline = choosePipeline(pipelines, upload.pipelineName, upload.files)
       job = await service.submit({ id, pipeline, files: upload.files, fields: upload.fields })
     } catch (error) {
-      await rm(paths.uploadDir(id), { recursive: true, force: true })
+      await removeUploads(paths.uploadDir(id), upload.files)
       throw error
     }
     const links = jobLinks(id, app.access.linkToken(id), job.pipeline)
