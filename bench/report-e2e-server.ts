@@ -4,11 +4,13 @@
  * Prints `LISTENING <url>` once ready.
  */
 import { buildApp } from '../src/app.ts'
+import { useCompileCache } from '../src/compile-cache.ts'
 import { loadConfig } from '../src/config.ts'
 import { createReportPipeline } from '../src/pipelines/report/index.ts'
 
+useCompileCache()
 const config = loadConfig()
-const app = await buildApp(config, { pipelines: [createReportPipeline({ maxGroups: config.REPORT_MAX_GROUPS })] })
+const app = await buildApp(config, { pipelines: [createReportPipeline({ maxGroups: config.REPORT_MAX_GROUPS, readThreads: config.REPORT_READ_THREADS })] })
 process.on('SIGTERM', () => {
   app.close().then(() => process.exit(0), () => process.exit(1))
 })

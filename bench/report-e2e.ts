@@ -4,10 +4,16 @@
  * file in this run (the ceiling: target ≥ 0.6× its speed); the server's peak RSS (target
  * < 250 MB); the longest gap between progress events (target ≤ 2 s).
  *
+ * The server runs with the Docker image's runtime environment (glibc malloc settings, Node's
+ * compile cache). It is started twice: the first run of the job fills the compile cache, as a
+ * deployment's first job does; the second, in a fresh process, is the one measured. The file
+ * is sent the way `curl -F` sends it: one multipart body streamed from disk.
+ *
  *   node bench/report-e2e.ts [rows]
  */
 import { spawn } from 'node:child_process'
-import { createReadStream, createWriteStream, openAsBlob } from 'node:fs'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { request } from 'node:http'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,10 +66,13 @@ async function bareRead (): Promise<{ seconds: number, rows: number }> {
   return { seconds: (performance.now() - started) / 1000, rows }
 }
 
+/** What the Docker image sets before Node starts (see Dockerfile). */
+const IMAGE_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', NODE_COMPILE_CACHE: join(dir, 'compile-cache') }
+
 async function startServer () {
   const dataDir = join(dir, 'data')
   const child = spawn(process.execPath, [fileURLToPath(new URL('./report-e2e-server.ts', import.meta.url))], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', MAX_UPLOAD_BYTES: String(1024 ** 3) },
+    env: { ...process.env, ...IMAGE_ENV, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', MAX_UPLOAD_BYTES: String(1024 ** 3) },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const url = await new Promise<string>((resolve, reject) => {
@@ -76,54 +85,94 @@ async function startServer () {
   return { child, url }
 }
 
+/** Posts the file as multipart/form-data streamed from disk; resolves with the status and body. */
+async function upload (url: string, id: string, bytes: number): Promise<{ status: number, body: string }> {
+  const boundary = `----stagecast${crypto.randomUUID()}`
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`)
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/api/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + bytes + tail.length, 'x-job-id': id }
+    }, response => {
+      let body = ''
+      response.setEncoding('utf8').on('data', (chunk: string) => { body += chunk }).on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.write(head)
+    createReadStream(csv).on('error', reject).on('end', () => req.end(tail)).pipe(req, { end: false })
+  })
+}
+
 /** Peak resident memory of a process so far (VmHWM), in MB. */
 async function peakRss (pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024
 }
 
-try {
-  console.log(`generating ${ROWS.toLocaleString('en-US')} rows…`)
-  await generate()
-  const bytes = (await stat(csv)).size
-  const bare = await bareRead()
-  console.log(`bare papaparse: ${bare.seconds.toFixed(2)} s`)
-  const { child, url } = await startServer()
-  const idleRss = await peakRss(child.pid as number)
+interface JobRun {
+  seconds: number
+  uploadSeconds: number
+  progressTimes: number[]
+  stages: string[]
+}
+
+/** Uploads the file and follows the job's stream to its end. */
+async function runJob (url: string, bytes: number): Promise<JobRun> {
   const id = crypto.randomUUID()
   const progressTimes: number[] = []
-  let stages: string[] = []
+  const stages: string[] = []
   const done = new Promise<{ type: string, data: string }>((resolve) => {
     const source = new EventSource(`${url}/api/progress/${id}`)
     source.addEventListener('progress', event => {
       progressTimes.push(performance.now())
       const stage = (JSON.parse(event.data) as { stage: string }).stage
-      if (stages.at(-1) !== stage) stages = [...stages, stage]
+      if (stages.at(-1) !== stage) stages.push(stage)
     })
     for (const type of ['complete', 'failed']) source.addEventListener(type, event => { source.close(); resolve({ type, data: event.data }) })
   })
   const started = performance.now()
-  const form = new FormData()
-  form.append('file', await openAsBlob(csv, { type: 'text/csv' }), 'big.csv')
-  const response = await fetch(`${url}/api/jobs`, { method: 'POST', body: form, headers: { 'x-job-id': id } })
-  if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`)
+  const response = await upload(url, id, bytes)
+  if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${response.body}`)
   const uploaded = performance.now()
   const end = await done
-  const seconds = (performance.now() - started) / 1000
-  const rss = await peakRss(child.pid as number)
-  child.kill('SIGTERM')
   if (end.type !== 'complete') throw new Error(`job failed: ${end.data}`)
-  const gaps = progressTimes.slice(1).map((time, i) => time - (progressTimes[i] as number))
+  return { seconds: (performance.now() - started) / 1000, uploadSeconds: (uploaded - started) / 1000, progressTimes, stages }
+}
+
+async function stopServer (child: ReturnType<typeof spawn>): Promise<void> {
+  const exited = new Promise(resolve => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+try {
+  console.log(`generating ${ROWS.toLocaleString('en-US')} rows…`)
+  await generate()
+  const bytes = (await stat(csv)).size
+  console.log('warm-up run (fills the compile cache)…')
+  const first = await startServer()
+  await runJob(first.url, bytes)
+  await stopServer(first.child)
+  // The ceiling is the faster of two reads, so page-cache or load luck cannot flatter the ratio.
+  const bare = [await bareRead(), await bareRead()].reduce((best, read) => (read.seconds < best.seconds ? read : best))
+  console.log(`bare papaparse: ${bare.seconds.toFixed(2)} s`)
+  const { child, url } = await startServer()
+  const idleRss = await peakRss(child.pid as number)
+  const run = await runJob(url, bytes)
+  const rss = await peakRss(child.pid as number)
+  await stopServer(child)
+  const gaps = run.progressTimes.slice(1).map((time, i) => time - (run.progressTimes[i] as number))
   const maxGap = Math.max(...gaps) / 1000
-  const ratio = bare.seconds / seconds
+  const ratio = bare.seconds / run.seconds
   const output = table([
     ['file', `${ROWS.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(0)} MB`],
-    ['bare papaparse read (ceiling)', `${bare.seconds.toFixed(2)} s (${(bytes / 1e6 / bare.seconds).toFixed(0)} MB/s)`],
-    ['upload → complete (HTTP, report pipeline)', `${seconds.toFixed(2)} s, of which upload ${((uploaded - started) / 1000).toFixed(2)} s`],
+    ['bare papaparse read (ceiling, faster of two)', `${bare.seconds.toFixed(2)} s (${(bytes / 1e6 / bare.seconds).toFixed(0)} MB/s)`],
+    ['upload → complete (HTTP, report pipeline)', `${run.seconds.toFixed(2)} s, of which upload ${run.uploadSeconds.toFixed(2)} s`],
     ['speed vs ceiling', `${ratio.toFixed(2)}× ${ratio >= 0.6 ? '✓ ≥ 0.6×' : '✗ target ≥ 0.6×'}`],
     ['server peak RSS', `${rss.toFixed(0)} MB (idle ${idleRss.toFixed(0)} MB) ${rss < 250 ? '✓ < 250 MB' : '✗ target < 250 MB'}`],
-    ['longest gap between progress events', `${maxGap.toFixed(2)} s over ${progressTimes.length} events ${maxGap <= 2 ? '✓ ≤ 2 s' : '✗ target ≤ 2 s'}`],
-    ['stages seen', stages.join(' → ')]
+    ['longest gap between progress events', `${maxGap.toFixed(2)} s over ${run.progressTimes.length} events ${maxGap <= 2 ? '✓ ≤ 2 s' : '✗ target ≤ 2 s'}`],
+    ['stages seen', run.stages.join(' → ')]
   ])
   console.log(output)
   record(`Report: ${ROWS.toLocaleString('en-US')}-row CSV end to end`, `node bench/report-e2e.ts${process.argv[2] ? ` ${process.argv[2]}` : ''}`, output, startedOn)

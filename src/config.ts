@@ -82,6 +82,8 @@ export const ConfigSchema = Type.Object({
 
   /** Forecast report: groups forecast individually per region/department; the rest is "Other". */
   REPORT_MAX_GROUPS: Type.Integer({ minimum: 1, maximum: 100, default: 12 }),
+  /** Forecast report: most threads one big CSV is read with, one part of the file each. */
+  REPORT_READ_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: Math.min(2, availableParallelism()) }),
 
   /** Intake: OCR engine choice; `auto` uses Vision when Google credentials are configured. */
   OCR_ENGINE: Type.Enum(['auto', 'tesseract', 'vision'], { default: 'auto' }),

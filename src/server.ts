@@ -3,6 +3,7 @@
  * down gracefully on SIGINT/SIGTERM — streams end first, running jobs get SHUTDOWN_GRACE_SECONDS.
  */
 import { buildApp } from './app.ts'
+import { useCompileCache } from './compile-cache.ts'
 import { loadConfig, type Config } from './config.ts'
 
 let config: Config
@@ -13,6 +14,7 @@ try {
   process.exit(1)
 }
 
+useCompileCache()
 const app = await buildApp(config)
 
 let stopping = false

@@ -13,6 +13,7 @@
 import { isAbsolute } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import pino from 'pino'
+import { useCompileCache } from './compile-cache.ts'
 import { loadConfig, type Config } from './config.ts'
 import { createJobPaths } from './jobs/paths.ts'
 import { startHeartbeat } from './jobs/queue/bullmq-health.ts'
@@ -32,6 +33,7 @@ try {
   process.exit(1)
 }
 
+useCompileCache()
 const log = pino({ level: config.LOG_LEVEL, base: { role: 'worker', pid: process.pid }, redact: { paths: ['*.token', '*.private_key', '*.access_token'], censor: '[redacted]' } })
 
 async function loadPipelines (settings: Config): ReturnType<typeof createPipelines> {

@@ -18,7 +18,7 @@ export async function createPipelines (config: Config, log?: Logger): Promise<Sh
   log?.info({ adapters: adapters.summary }, 'intake adapters ready')
   return {
     pipelines: [
-      createReportPipeline({ maxGroups: config.REPORT_MAX_GROUPS }),
+      createReportPipeline({ maxGroups: config.REPORT_MAX_GROUPS, readThreads: config.REPORT_READ_THREADS }),
       createIntakePipeline({ adapters, maxPages: config.MAX_PAGES, maxPagePixels: config.MAX_PAGE_PIXELS })
     ],
     close: adapters.close

@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { createWorker, OEM, type Worker } from 'tesseract.js'
+import type { Worker } from 'tesseract.js'
 import type { Logger } from '../../logger.ts'
 import type { Ocr, OcrPageImage, OcrResult } from './types.ts'
 
@@ -42,6 +42,8 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
   }
 
   const startWorker = async () => {
+    // Loaded on the first scanned page: report-only servers never pay for the module (~8 MB).
+    const { createWorker, OEM } = await import('tesseract.js')
     const starting = createWorker('eng', OEM.LSTM_ONLY, {
       langPath: languageDataPath,
       gzip: true,

@@ -5,15 +5,14 @@
  *
  * Start-up recovery differs by mode, so it is chosen here too: the embedded queue's jobs died
  * with the process, while a scale-out API restarting must leave jobs on workers alone.
+ *
+ * BullMQ and ioredis (~25 MB resident between them) are only loaded in the Redis mode.
  */
 import type { Config } from '../../config.ts'
 import type { Logger } from '../../logger.ts'
 import type { JobPaths } from '../paths.ts'
 import type { AnyPipeline } from '../pipeline.ts'
-import { isRedisJobStore } from '../store/redis.ts'
 import type { JobStore } from '../store/types.ts'
-import { createBullmqQueue } from './bullmq-queue.ts'
-import { startJobWorker } from './bullmq-worker.ts'
 import { createInProcessQueue } from './in-process.ts'
 import type { JobQueue } from './types.ts'
 
@@ -31,10 +30,13 @@ export interface ChosenQueue {
   recover: (() => Promise<void>) | null
 }
 
-export function createQueue (config: Config, { store, paths, pipelines, log }: QueueDependencies): ChosenQueue {
+export async function createQueue (config: Config, { store, paths, pipelines, log }: QueueDependencies): Promise<ChosenQueue> {
   if (!config.REDIS_URL) {
     return { queue: createInProcessQueue({ concurrency: config.JOB_CONCURRENCY, store, paths, pipelines, log }), mode: 'in-process', recover: null }
   }
+  const [{ isRedisJobStore }, { createBullmqQueue }, { startJobWorker }] = await Promise.all([
+    import('../store/redis.ts'), import('./bullmq-queue.ts'), import('./bullmq-worker.ts')
+  ])
   if (!isRedisJobStore(store)) throw new Error('REDIS_URL is set, so the job store must be the Redis store (see jobs/store/index.ts).')
   const producer = createBullmqQueue({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, paths, log })
   const worker = config.RUN_WORKER_IN_API

@@ -1,14 +1,17 @@
-/** Chooses the job store from config: the embedded durable store, or Redis with REDIS_URL. */
+/**
+ * Chooses the job store from config: the embedded durable store, or Redis with REDIS_URL.
+ * The Redis store (and ioredis with it, ~10 MB resident) is only loaded when it is chosen.
+ */
 import type { Logger } from '../../logger.ts'
 import type { Config } from '../../config.ts'
 import { createDiskJournal } from './disk-journal.ts'
 import { createMemoryStore } from './memory.ts'
-import { createRedisStore } from './redis.ts'
 import type { JobStore } from './types.ts'
 import { createJobPaths } from '../paths.ts'
 
 export async function createStore (config: Config, log: Logger): Promise<JobStore> {
   if (config.REDIS_URL) {
+    const { createRedisStore } = await import('./redis.ts')
     return createRedisStore({
       url: config.REDIS_URL,
       prefix: config.REDIS_PREFIX,

@@ -25,6 +25,8 @@ export interface GroupTotalsData {
   sums: Float64Array[]
   /** Only kept when a measure is averaged. */
   counts: Float64Array[] | null
+  /** Rows per group. */
+  rows: number[]
   /** Rows whose group arrived after the limit and went to the overflow bucket. */
   overflowRows: number
 }

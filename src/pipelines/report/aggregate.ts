@@ -12,7 +12,7 @@ import { parseNumber } from './parse-number.ts'
 import type { WarningLog } from './warnings.ts'
 
 /** Past this many distinct date texts the order is settled early and dates are keyed by day. */
-const TOKEN_LIMIT = 5000
+export const TOKEN_LIMIT = 5000
 const RAW_CACHE_LIMIT = 50_000
 const MISSING = -1
 const UNREADABLE = -2

@@ -24,9 +24,19 @@ export const CHUNK_BYTES = 64 * 1024
 /** What the stream needs to know of the file (sniff.ts decides it). */
 export type TextShape = Pick<FileShape, 'encoding' | 'delimiter' | 'lineEnding'>
 
-/** Opens the file as a stream of text in its detected encoding. */
-export function openText (path: string, encoding: FileShape['encoding']): { text: Readable, bytesRead: () => number, close: () => void } {
-  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES })
+/** Part of a UTF-8 file, for reading a big file on several threads (read-segments.ts). */
+export interface ByteRange {
+  /** First byte: the file's start, or the byte after a line feed. */
+  start: number
+  /** One past the last byte. */
+  end: number
+  /** Whether the range begins with the header row (only the first one does). */
+  header: boolean
+}
+
+/** Opens the file (or the byte range of it) as a stream of text in its detected encoding. */
+export function openText (path: string, encoding: FileShape['encoding'], range?: ByteRange): { text: Readable, bytesRead: () => number, close: () => void } {
+  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES, ...(range && { start: range.start, end: range.end - 1 }) })
   let text: Readable
   if (encoding === 'utf8' || encoding === 'utf16le') {
     file.setEncoding(encoding)
@@ -50,10 +60,25 @@ class ChunkFeed extends EventEmitter {
   resume (): void {}
 }
 
-export async function streamCsv (path: string, shape: TextShape, signal: AbortSignal, callbacks: StreamCallbacks): Promise<void> {
-  const { text, bytesRead, close } = openText(path, shape.encoding)
+export interface StreamSummary {
+  /** Data rows handed over (the header not counted). */
+  rows: number
+  /**
+   * The text ended inside a quoted field. For a whole file that is a damaged last row; for a
+   * range it means the range was cut inside a quoted line break and its rows cannot be trusted.
+   */
+  endedInQuotes: boolean
+}
+
+/**
+ * Streams the file's rows, or a range's: rows are numbered as if the range began right after the
+ * header (its first row is 2), so the caller shifts them by the rows of the ranges before it.
+ */
+export async function streamCsv (path: string, shape: TextShape, signal: AbortSignal, callbacks: StreamCallbacks, range?: ByteRange): Promise<StreamSummary> {
+  const { text, bytesRead, close } = openText(path, shape.encoding, range)
   const feed = new ChunkFeed()
-  let nextRow = 1
+  let nextRow = range && !range.header ? 2 : 1
+  let endedInQuotes = false
   let failure: unknown
   let parser: Papa.Parser | undefined
   const parsed = new Promise<void>((resolve, reject) => {
@@ -72,6 +97,8 @@ export async function streamCsv (path: string, shape: TextShape, signal: AbortSi
             nextRow = 2
           }
           for (const error of results.errors) {
+            // Papaparse reports MissingQuotes only when the text ends inside a quoted field.
+            if (error.code === 'MissingQuotes') endedInQuotes = true
             if (error.row !== undefined) callbacks.onParseError(error.message, chunkStart + error.row)
           }
           callbacks.onRows(rows, nextRow)
@@ -96,6 +123,7 @@ export async function streamCsv (path: string, shape: TextShape, signal: AbortSi
     feed.emit('end')
     await parsed
     if (failure !== undefined) throw failure
+    return { rows: Math.max(0, nextRow - 2), endedInQuotes }
   } catch (error) {
     parser?.abort()
     throw error

@@ -21,6 +21,8 @@ export class GroupTotals implements GroupTotalsData {
   readonly names: string[] = []
   readonly sums: Float64Array[] = []
   readonly counts: Float64Array[] | null
+  /** Rows added per group (lets per-thread totals be merged, see merge-passes.ts). */
+  readonly rows: number[] = []
   /** Rows whose group arrived after the limit and went to the overflow bucket. */
   overflowRows = 0
   private readonly lookup = new Map<string, number>()
@@ -69,6 +71,7 @@ export class GroupTotals implements GroupTotalsData {
 
   /** Adds one row's measure values (NaN: no value) at `base`, the row's date token × measures. */
   addRow (slot: number, base: number, values: Float64Array): void {
+    this.rows[slot]!++
     let sums = this.sums[slot] as Float64Array
     if (base + this.measureCount > sums.length) {
       sums = this.sums[slot] = growTo(sums, (base + this.measureCount) * 2)
@@ -89,12 +92,14 @@ export class GroupTotals implements GroupTotalsData {
       names: this.names,
       sums: this.sums.map(sums => sums.slice(0, length)),
       counts: this.counts?.map(counts => counts.slice(0, length)) ?? null,
+      rows: this.rows,
       overflowRows: this.overflowRows
     }
   }
 
   private addGroup (name: string): void {
     this.names.push(name)
+    this.rows.push(0)
     this.sums.push(new Float64Array(256 * this.measureCount))
     this.counts?.push(new Float64Array(256 * this.measureCount))
   }

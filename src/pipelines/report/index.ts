@@ -14,16 +14,18 @@ import { finalize } from './stages/finalizing.ts'
 import { forecastDepartments, forecastOverall, forecastRegions } from './stages/forecasting.ts'
 import { createPrepareSeries } from './stages/preparing.ts'
 import { checkUpload } from './stages/upload.ts'
-import { validateRows } from './stages/validation.ts'
+import { createValidateRows } from './stages/validation.ts'
 import { buildCharts } from './stages/visualizations.ts'
 import { createReportState, type ReportState } from './state.ts'
 
 export interface ReportPipelineOptions {
   /** Groups forecast individually per region/department (config REPORT_MAX_GROUPS). */
   maxGroups: number
+  /** Most threads one big file is read with (config REPORT_READ_THREADS); default 2. */
+  readThreads?: number
 }
 
-export function createReportPipeline ({ maxGroups }: ReportPipelineOptions): Pipeline<ReportState> {
+export function createReportPipeline ({ maxGroups, readThreads = 2 }: ReportPipelineOptions): Pipeline<ReportState> {
   return {
     name: 'report',
     accepts: ['text/csv', 'text/tab-separated-values'],
@@ -31,7 +33,7 @@ export function createReportPipeline ({ maxGroups }: ReportPipelineOptions): Pip
     createState: createReportState,
     stages: [
       { name: 'upload', title: 'Checking the file', endPercent: 5, run: checkUpload },
-      { name: 'validation', title: 'Reading and validating rows', endPercent: 15, run: validateRows },
+      { name: 'validation', title: 'Reading and validating rows', endPercent: 15, run: createValidateRows({ readThreads }) },
       { name: 'preparing', title: 'Building period series', endPercent: 25, run: createPrepareSeries(maxGroups) },
       { name: 'forecasting', title: 'Forecasting overall totals', endPercent: 50, run: forecastOverall },
       { name: 'regional', title: 'Forecasting each region', endPercent: 60, run: forecastRegions },

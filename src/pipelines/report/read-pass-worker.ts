@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry for read-pass-thread.ts: runs the read pass on the input it was started
- * with, posts progress at most every PROGRESS_MS, then the result with its buffers moved, not
- * copied. A failure surfaces as the worker's `error` event.
+ * with, posts progress at most every PROGRESS_MS and once more at the end, then the result with
+ * its buffers moved, not copied. A failure surfaces as the worker's `error` event.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { transferables } from './aggregate-data.ts'
@@ -16,11 +16,14 @@ const PROGRESS_MS = 50
 const post = (message: PassMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer)
 
 let lastPost = 0
+let latest: PassMessage = { type: 'progress', bytesRead: 0, rows: 0 }
 // Never aborted here: cancelling a job terminates the thread.
 const output = await readPass(workerData as PassInput, new AbortController().signal, (bytesRead, rows) => {
+  latest = { type: 'progress', bytesRead, rows }
   const now = performance.now()
   if (now - lastPost < PROGRESS_MS) return
   lastPost = now
-  post({ type: 'progress', bytesRead, rows })
+  post(latest)
 })
+post(latest)
 post({ type: 'done', output }, transferables(output.data))

@@ -1,38 +1,45 @@
 /**
  * The validation stage's one pass over the file: streams every row into an Aggregator and hands
  * back plain data (the per-date sums and the warnings the pass raised). It runs inline for small
- * files and on a worker thread for big ones (read-pass-thread.ts); both give the same result.
+ * files and on worker threads for big ones, each thread reading one byte range of the file
+ * (read-pass-thread.ts, read-segments.ts); both give the same result.
  */
 import type { AggregateData, AggregateSetup } from './aggregate-data.ts'
 import { Aggregator } from './aggregate.ts'
-import { streamCsv, type TextShape } from './csv-stream.ts'
+import { streamCsv, type ByteRange, type TextShape } from './csv-stream.ts'
 import { WarningLog, type WarningSnapshot } from './warnings.ts'
 
 export interface PassInput {
   path: string
   shape: TextShape
   setup: AggregateSetup
+  /** Read only this part of the file (rows numbered as if it followed the header). */
+  range?: ByteRange
 }
 
 export interface PassOutput {
   data: AggregateData
   warnings: WarningSnapshot
+  /** Data rows read, good or bad. */
+  rows: number
+  /** The text ended inside a quoted field (see StreamSummary). */
+  endedInQuotes: boolean
 }
 
 /** Called after each chunk with the bytes read so far and the rows handed over so far. */
 export type PassProgress = (bytesRead: number, rows: number) => void
 
-export async function readPass ({ path, shape, setup }: PassInput, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+export async function readPass ({ path, shape, setup, range }: PassInput, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
   const warnings = new WarningLog()
   const aggregator = new Aggregator(setup, warnings)
   let rows = 0
-  await streamCsv(path, shape, signal, {
+  const summary = await streamCsv(path, shape, signal, {
     onRows: (chunk, firstRow) => {
       aggregator.addRows(chunk, firstRow)
       rows += chunk.length
     },
     onProgress: bytes => onProgress(bytes, rows),
     onParseError: (message, row) => warnings.add({ code: 'malformed_row', message: `${message}; the row was read as well as possible.`, row })
-  })
-  return { data: aggregator.snapshot(), warnings: warnings.snapshot() }
+  }, range)
+  return { data: aggregator.snapshot(), warnings: warnings.snapshot(), ...summary }
 }

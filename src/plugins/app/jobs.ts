@@ -35,7 +35,7 @@ export default fp<JobsPluginOptions>(async function jobsPlugin (app, options) {
   const pipelines = new Map(options.pipelines.map(pipeline => [pipeline.name, pipeline]))
   const store = await createStore(config, log)
   // With REDIS_URL jobs go to BullMQ and run on `npm run worker` processes (see jobs/queue/index.ts).
-  const { queue, recover } = createQueue(config, { store, paths, pipelines, log })
+  const { queue, recover } = await createQueue(config, { store, paths, pipelines, log })
   const service = createJobService({
     store, queue, pipelines, paths, log, stallTimeoutSeconds: config.STALL_TIMEOUT_SECONDS, watchIntervalMs: config.SWEEP_INTERVAL_MS
   })

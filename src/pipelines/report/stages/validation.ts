@@ -1,13 +1,13 @@
 /**
  * Stage `validation` (→15%): the one streaming pass over the file. Decides the number format and
- * column roles from the sample, then parses every row into the per-date sums (read-pass.ts; on a
- * worker thread for big files), reporting progress by bytes read. Damaged rows become warnings;
- * the stage fails only when nothing usable remains.
+ * column roles from the sample, then parses every row into the per-date sums (read-pass.ts; on
+ * worker threads, one part of the file each, for big files), reporting progress by bytes read.
+ * Damaged rows become warnings; the stage fails only when nothing usable remains.
  */
 import { JobFailure } from '../../../errors.ts'
 import type { StageContext } from '../../../jobs/pipeline.ts'
 import { detectDecimalSeparator } from '../parse-number.ts'
-import { readPassOnThread } from '../read-pass-thread.ts'
+import { readPassOnThreads } from '../read-pass-thread.ts'
 import { readPass, type PassInput } from '../read-pass.ts'
 import { resolveDates } from '../resolve-dates.ts'
 import { detectRoles } from '../roles.ts'
@@ -17,12 +17,23 @@ import { need, type ReportState } from '../state.ts'
 const MAX_TRACKED_GROUPS = 200
 
 /**
- * Files from this size are read on a worker thread (read-pass-thread.ts). Below it the pass is
- * over in about the time a thread takes to start (~0.1 s) and allocates too little to matter.
+ * Files from this size are read on a worker thread (read-pass-thread.ts), and each further thread
+ * needs this much more. Below it the pass is over in about the time a thread takes to start
+ * (~0.1 s) and allocates too little to matter.
  */
 export const THREAD_MIN_BYTES = 8 * 1024 * 1024
 
-export async function validateRows (ctx: StageContext<ReportState>, threadMinBytes = THREAD_MIN_BYTES): Promise<void> {
+export interface ValidationOptions {
+  /** Most threads one file is read with (config REPORT_READ_THREADS). */
+  readThreads: number
+  threadMinBytes?: number
+}
+
+export function createValidateRows ({ readThreads, threadMinBytes = THREAD_MIN_BYTES }: ValidationOptions) {
+  return (ctx: StageContext<ReportState>) => validateRows(ctx, readThreads, threadMinBytes)
+}
+
+async function validateRows (ctx: StageContext<ReportState>, readThreads: number, threadMinBytes: number): Promise<void> {
   const { state } = ctx
   const file = need(state.file, 'the file check')
   const upload = ctx.files[0] as { path: string }
@@ -38,8 +49,16 @@ export async function validateRows (ctx: StageContext<ReportState>, threadMinByt
     shape: { encoding: file.encoding, delimiter: file.delimiter, lineEnding: file.lineEnding },
     setup: { header: file.header, date: roles.date, region: roles.region, department: roles.department, measures: roles.measures, decimal, dayOrderHint, maxTrackedGroups: MAX_TRACKED_GROUPS }
   }
-  const onProgress = (bytesRead: number, rows: number) => ctx.progress(bytesRead / file.bytes, `Read ${rows.toLocaleString('en-US')} rows`, { rows, bytesRead, bytes: file.bytes })
-  const pass = file.bytes >= threadMinBytes ? await readPassOnThread(input, ctx.signal, onProgress) : await readPass(input, ctx.signal, onProgress)
+  let fraction = 0
+  const onProgress = (bytesRead: number, rows: number) => {
+    // Monotonic: in the rare case the threads' parts cannot be merged, the file is read again.
+    fraction = Math.max(fraction, bytesRead / file.bytes)
+    ctx.progress(fraction, `Read ${rows.toLocaleString('en-US')} rows`, { rows, bytesRead, bytes: file.bytes })
+  }
+  const threads = Math.min(readThreads, Math.floor(file.bytes / threadMinBytes))
+  const pass = threads >= 1
+    ? await readPassOnThreads(input, { threads, bytes: file.bytes }, ctx.signal, onProgress)
+    : await readPass(input, ctx.signal, onProgress)
   state.warnings.absorb(pass.warnings)
   const data = pass.data
   const dateColumn = file.header[roles.date] as string
