@@ -24,7 +24,7 @@ export const CHUNK_BYTES = 64 * 1024
 /** What the stream needs to know of the file (sniff.ts decides it). */
 export type TextShape = Pick<FileShape, 'encoding' | 'delimiter' | 'lineEnding'>
 
-/** Part of a UTF-8 file, for reading a big file on several threads (read-segments.ts). */
+/** Part of a UTF-8 file, for reading a big file on several threads (byte-ranges.ts). */
 export interface ByteRange {
   /** First byte: the file's start, or the byte after a line feed. */
   start: number
