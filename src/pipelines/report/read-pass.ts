@@ -2,7 +2,7 @@
  * The validation stage's one pass over the file: streams every row into an Aggregator and hands
  * back plain data (the per-date sums and the warnings the pass raised). It runs inline for small
  * files and on worker threads for big ones, each thread reading one byte range of the file
- * (read-pass-thread.ts, read-segments.ts); both give the same result.
+ * (read-pass-thread.ts, byte-ranges.ts, merge-passes.ts); both give the same result.
  */
 import type { AggregateData, AggregateSetup } from './aggregate-data.ts'
 import { Aggregator } from './aggregate.ts'
