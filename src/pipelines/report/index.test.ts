@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JobFailure } from '../../errors.ts'
 import type { StageContext } from '../../jobs/pipeline.ts'
 import { createReportPipeline } from './index.ts'
+import { createValidateRows } from './stages/validation.ts'
 import type { ReportDocument } from './result.ts'
 import type { ReportState } from './state.ts'
 
@@ -13,11 +14,17 @@ let dir: string
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'report-pipeline-')) })
 afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
 
-/** Runs every stage in order the way the runner does, recording progress and the result. */
-async function runReport (content: string | Buffer, fields: Record<string, string> = {}, maxGroups = 12) {
+/**
+ * Runs every stage in order the way the runner does, recording progress and the result.
+ * `threads` reads the file on that many threads whatever its size (normally from 8 MB a thread).
+ */
+async function runReport (content: string | Buffer, fields: Record<string, string> = {}, maxGroups = 12, threads = 0) {
   const path = join(dir, `${Math.random().toString(36).slice(2)}.csv`)
   await writeFile(path, content)
   const pipeline = createReportPipeline({ maxGroups })
+  if (threads > 0) {
+    pipeline.stages = pipeline.stages.map(stage => (stage.name === 'validation' ? { ...stage, run: createValidateRows({ readThreads: threads, threadMinBytes: 1 }) } : stage))
+  }
   const progress: Array<{ stage: string, fraction: number }> = []
   let result: ReportDocument | undefined
   const ctx: StageContext<ReportState> = {
@@ -146,5 +153,19 @@ describe('report pipeline', () => {
     expect((await failure('date,sales\nsoon,1\nlater,2\n')).code).toBe('no_date_column')
     expect((await failure('date,sales\n2024-01-01,a\n2024-01-02,b\n')).message).toMatch(/No numeric column/)
     expect((await failure('date,sales\n2024-01-01,1\n', { horizon: 'ten' })).message).toMatch(/horizon/)
+  })
+})
+
+describe('report pipeline on threads', () => {
+  it('reads the sample export on two threads to the same report as one pass', async () => {
+    const csv = await readFile(new URL('../../../samples/sales.csv', import.meta.url))
+    // Some damage, so warnings and their row numbers are compared too.
+    const damaged = csv.toString('utf8').replace('\n100010,', '\n100010,not a date,').replace(/\n(100900,[^,]*),/, '\n$1,Nord,')
+    const [inline, threaded] = [await runReport(damaged), await runReport(damaged, {}, 12, 2)]
+    expect(threaded.result.input.warnings.length).toBeGreaterThan(0)
+    const rounded = (value: unknown) => JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(9)) : v)))
+    const { timings: _inlineTimings, ...inlineDoc } = inline.result as ReportDocument & { timings?: unknown }
+    const { timings: _threadedTimings, ...threadedDoc } = threaded.result as ReportDocument & { timings?: unknown }
+    expect(rounded(threadedDoc)).toEqual(rounded(inlineDoc))
   })
 })

@@ -55,7 +55,10 @@ async function validateRows (ctx: StageContext<ReportState>, readThreads: number
     fraction = Math.max(fraction, bytesRead / file.bytes)
     ctx.progress(fraction, `Read ${rows.toLocaleString('en-US')} rows`, { rows, bytesRead, bytes: file.bytes })
   }
-  const threads = Math.min(readThreads, Math.floor(file.bytes / threadMinBytes))
+  // Cells with line breaks in the first 256 KiB mean they are likely further on too, where a cut
+  // between threads would land inside one and the file would be read twice: read it whole.
+  const multiLineCells = file.sampleRows.some(row => row.some(cell => cell.includes('\n') || cell.includes('\r')))
+  const threads = Math.min(multiLineCells ? 1 : readThreads, Math.floor(file.bytes / threadMinBytes))
   const pass = threads >= 1
     ? await readPassOnThreads(input, { threads, bytes: file.bytes }, ctx.signal, onProgress)
     : await readPass(input, ctx.signal, onProgress)
