@@ -42,7 +42,7 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
   }
 
   const startWorker = async () => {
-    // Loaded on the first scanned page: report-only servers never pay for the module (~8 MB).
+    // Loaded on the first scanned page, so a server that never reads a scan never holds the module.
     const { createWorker, OEM } = await import('tesseract.js')
     const starting = createWorker('eng', OEM.LSTM_ONLY, {
       langPath: languageDataPath,

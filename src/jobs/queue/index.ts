@@ -6,7 +6,8 @@
  * Start-up recovery differs by mode, so it is chosen here too: the embedded queue's jobs died
  * with the process, while a scale-out API restarting must leave jobs on workers alone.
  *
- * BullMQ and ioredis (~25 MB resident between them) are only loaded in the Redis mode.
+ * BullMQ and ioredis are only loaded in the Redis mode: with the Redis store (store/index.ts)
+ * and tesseract.js loaded the same way, an idle embedded server is ~19 MB smaller (166 → 147 MB).
  */
 import type { Config } from '../../config.ts'
 import type { Logger } from '../../logger.ts'

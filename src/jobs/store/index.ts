@@ -1,6 +1,6 @@
 /**
  * Chooses the job store from config: the embedded durable store, or Redis with REDIS_URL.
- * The Redis store (and ioredis with it, ~10 MB resident) is only loaded when it is chosen.
+ * The Redis store, and ioredis with it, is only loaded when it is chosen.
  */
 import type { Logger } from '../../logger.ts'
 import type { Config } from '../../config.ts'
