@@ -17,9 +17,10 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 RUN node -e "const p=require('node:path');require('node:fs').accessSync(p.join(p.dirname(require.resolve('@tesseract.js-data/eng/package.json')),'4.0.0_best_int','eng.traineddata.gz'))"
 
 FROM ${NODE_IMAGE} AS runtime
-# glibc malloc: two arenas and mmap for blocks over 128 KiB keep the OCR threads' freed page
-# buffers from piling up in per-thread arenas (~70 MB less peak RSS on scanned PDFs, see
-# BENCHMARKS.md). glibc reads these at process start, so they cannot live in the app's config.
+# glibc malloc: two arenas, and blocks from 32 KiB up mapped and handed back when freed, keep
+# the OCR threads' page buffers and an upload's 64 KiB socket reads from piling up in glibc's
+# arenas (scanned PDFs ~70 MB, a 200 MB CSV report 20–60 MB less at peak, see BENCHMARKS.md).
+# glibc reads these at process start, so they cannot live in the app's config.
 # Node's compile cache: with it set before Node starts, modules load without the TypeScript
 # type-stripping compiler, ~20 MB less resident per process and per thread (src/compile-cache.ts).
 ENV NODE_ENV=production \
@@ -27,7 +28,7 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data \
     MALLOC_ARENA_MAX=2 \
-    MALLOC_MMAP_THRESHOLD_=131072 \
+    MALLOC_MMAP_THRESHOLD_=32768 \
     NODE_COMPILE_CACHE=/tmp/node-compile-cache
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules

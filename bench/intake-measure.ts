@@ -14,9 +14,6 @@ import { startChild } from './support/child.ts'
 
 const SERVER = fileURLToPath(new URL('./intake-server.ts', import.meta.url))
 
-/** glibc settings `npm start` is asked to use (see BENCHMARKS.md): fewer arenas, large blocks mapped and returned. */
-export const MALLOC_TUNING = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' }
-
 export interface JobMeasurement {
   status: string
   totalSeconds: number

@@ -10,7 +10,8 @@ import { writeFile, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeScannedPdf } from '../test/fixtures/intake/make-documents.ts'
-import { MALLOC_TUNING, measureIntakeJob, memorySummary, type JobMeasurement } from './intake-measure.ts'
+import { measureIntakeJob, memorySummary, type JobMeasurement } from './intake-measure.ts'
+import { MALLOC_TUNING, MALLOC_TUNING_LABEL } from './support/image-env.ts'
 import { machine, record, table } from './support/report.ts'
 
 const args = process.argv.slice(2)
@@ -31,7 +32,7 @@ try {
     const file = join(dir, `scan-${pages}.pdf`)
     await writeFile(file, await makeScannedPdf(Array.from({ length: pages }, (_, page) => pageLines(page)), { dpi: 300, format: 'jpeg' }))
     const megabytes = (await stat(file)).size / 1e6
-    const variants: Array<[string, Record<string, string>]> = [['MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=131072', MALLOC_TUNING]]
+    const variants: Array<[string, Record<string, string>]> = [[MALLOC_TUNING_LABEL, MALLOC_TUNING]]
     if (compareUntuned) variants.push(['glibc defaults', {}])
     for (const [label, env] of variants) {
       console.error(`OCR benchmark: ${pages} pages (${megabytes.toFixed(0)} MB), ${label}…`)

@@ -7,7 +7,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeTextPdf } from '../test/fixtures/intake/make-documents.ts'
-import { MALLOC_TUNING, measureIntakeJob, memorySummary } from './intake-measure.ts'
+import { measureIntakeJob, memorySummary } from './intake-measure.ts'
+import { MALLOC_TUNING, MALLOC_TUNING_LABEL } from './support/image-env.ts'
 import { machine, record, table } from './support/report.ts'
 
 const args = process.argv.slice(2)
@@ -35,7 +36,7 @@ try {
   body = [
     'A PDF with a text layer on every page (42 lines each: dates, IBANs, references, amounts) uploaded',
     'to the real server (`bench/intake-server.ts`), read page by page with pdfjs-dist in the page-reader',
-    `worker; MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=131072. Memory: ${memorySummary()}.`,
+    `worker; ${MALLOC_TUNING_LABEL}. Memory: ${memorySummary()}.`,
     '',
     table(['what', 'value'], [
       ['file', `${pages} pages, ${megabytes.toFixed(1)} MB`],

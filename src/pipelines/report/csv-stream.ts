@@ -1,15 +1,14 @@
 /**
- * Streams the stored CSV through papaparse in flat memory: text (never a Buffer stream, which
- * splits multi-byte characters at chunk edges) in 64 KiB chunks, rows as arrays (header objects
- * cost 1.5×), empty lines skipped, no `fastMode` (it splits quoted commas). Rows are handed over a
- * chunk at a time with the spreadsheet row number of the first, so callers can name bad rows.
+ * Streams the stored CSV through papaparse in flat memory: text (never raw bytes, whose 64 KiB
+ * chunks split multi-byte characters at their edges) in 64 KiB chunks, rows as arrays (header
+ * objects cost 1.5×), empty lines skipped, no `fastMode` (it splits quoted commas). Rows are
+ * handed over a chunk at a time with the spreadsheet row number of the first, so callers can
+ * name bad rows.
  */
 import { EventEmitter } from 'node:events'
 import { createReadStream } from 'node:fs'
-import { Readable } from 'node:stream'
-import { TextDecoderStream } from 'node:stream/web'
 import Papa from 'papaparse'
-import type { FileShape } from './sniff.ts'
+import { decoderLabel, type FileShape } from './sniff.ts'
 
 export interface StreamCallbacks {
   /** `firstRow` is the spreadsheet row number of `rows[0]` (the header is row 1). */
@@ -34,17 +33,25 @@ export interface ByteRange {
   header: boolean
 }
 
-/** Opens the file (or the byte range of it) as a stream of text in its detected encoding. */
-export function openText (path: string, encoding: FileShape['encoding'], range?: ByteRange): { text: Readable, bytesRead: () => number, close: () => void } {
+/**
+ * Opens the file (or a byte range of it) as text chunks in its detected encoding. A streaming
+ * TextDecoder keeps a character split across two chunks whole, as `setEncoding` does, and
+ * decodes UTF-8 3–4× faster than the StringDecoder behind `setEncoding` (192 MB: 120–160 ms
+ * against 435–600 ms), which is a sixth of a big file's read pass. The BOM is kept for the
+ * parser's `beforeFirstChunk` to drop, as before.
+ */
+export function openText (path: string, encoding: FileShape['encoding'], range?: ByteRange): { text: AsyncIterable<string>, bytesRead: () => number, close: () => void } {
   const file = createReadStream(path, { highWaterMark: CHUNK_BYTES, ...(range && { start: range.start, end: range.end - 1 }) })
-  let text: Readable
-  if (encoding === 'utf8' || encoding === 'utf16le') {
-    file.setEncoding(encoding)
-    text = file
-  } else {
-    text = Readable.fromWeb(Readable.toWeb(file).pipeThrough(new TextDecoderStream(encoding)))
+  const decoder = new TextDecoder(decoderLabel(encoding), { ignoreBOM: true })
+  async function * decode (): AsyncGenerator<string> {
+    for await (const bytes of file) {
+      const text = decoder.decode(bytes as Buffer, { stream: true })
+      if (text !== '') yield text
+    }
+    const rest = decoder.decode()
+    if (rest !== '') yield rest
   }
-  return { text, bytesRead: () => file.bytesRead, close: () => { file.destroy(); text.destroy() } }
+  return { text: decode(), bytesRead: () => file.bytesRead, close: () => { file.destroy() } }
 }
 
 /**

@@ -9,6 +9,9 @@ import { JobFailure } from '../../errors.ts'
 
 export type TextEncoding = 'utf8' | 'utf16le' | 'utf-16be' | 'windows-1252'
 
+/** The WHATWG label `TextDecoder` knows each encoding by. */
+export const decoderLabel = (encoding: TextEncoding): string => (encoding === 'utf8' ? 'utf-8' : encoding === 'utf16le' ? 'utf-16le' : encoding)
+
 export interface FileShape {
   bytes: number
   encoding: TextEncoding
@@ -45,7 +48,7 @@ export async function sniffFile (path: string): Promise<FileShape> {
 export function describeSample (bytes: Uint8Array, size: number): FileShape {
   const { encoding, bom } = detectEncoding(bytes)
   const wholeFile = bytes.length >= size
-  let text = new TextDecoder(encoding === 'utf8' ? 'utf-8' : encoding === 'utf16le' ? 'utf-16le' : encoding).decode(bytes, { stream: !wholeFile })
+  let text = new TextDecoder(decoderLabel(encoding)).decode(bytes, { stream: !wholeFile })
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   if (text.trim() === '') throw new JobFailure('empty_file', 'The file contains no text. Export the data again as CSV with a header row.')
   const lineEnding = detectLineEnding(text)
