@@ -11,11 +11,14 @@ import type { ReportState } from '../state.ts'
 
 export const REPORT_PDF = 'report.pdf'
 
+/** The PDF writer, imported on first use (imports are cached, so later calls cost nothing). */
+export const loadPdfWriter = () => import('../pdf/report.ts')
+
 export async function finalize (ctx: StageContext<ReportState>): Promise<void> {
   const document = buildDocument(ctx.state)
   ctx.progress(0.2, 'Writing report.pdf')
   await mkdir(ctx.artifactDir, { recursive: true })
-  const { writeReportPdf } = await import('../pdf/report.ts')
+  const { writeReportPdf } = await loadPdfWriter()
   await writeReportPdf(document, join(ctx.artifactDir, REPORT_PDF), ctx.signal)
   ctx.setResult(document)
   ctx.progress(1, 'Report ready')
