@@ -7,7 +7,7 @@
  * The server runs with the Docker image's runtime environment (glibc malloc settings, Node's
  * compile cache). A first, unmeasured run of the job fills the compile cache, as a deployment's
  * first job does. Then ROUNDS rounds, each a bare read (the faster of two) and the job on a
- * fresh server process: shared VMs vary by ±20% from minute to minute, so the table gives every
+ * fresh server process: a shared VM varies by ±30% from minute to minute, so the table gives every
  * round, the median speed and the highest peak. The file is sent the way `curl -F` sends it: one
  * multipart body streamed from disk.
  *
