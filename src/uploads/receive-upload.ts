@@ -23,14 +23,6 @@ export interface ReceivedUpload {
 /** The longest form field value; @fastify/multipart cuts longer ones and flags `valueTruncated`. */
 export const MAX_FIELD_BYTES = 64 * 1024
 
-/**
- * Bytes of a file part held in memory on each side of the disk write (busboy's file stream and
- * the file's write stream). With Node's 16 KiB default, every 64 KiB socket read paused the
- * upload until its write came back from the thread pool; measured on a 192 MB upload over
- * loopback: ~1.1 s → ~0.85 s. At most twice this per upload in flight.
- */
-export const UPLOAD_BUFFER_BYTES = 256 * 1024
-
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
 
 /** Reads every part of the request into `dir`; on any error the folder is removed. */
@@ -53,7 +45,7 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
           if (size < SNIFF_BYTES) head.push(chunk)
           size += chunk.length
         })
-        await pipeline(part.file, createWriteStream(path, { highWaterMark: UPLOAD_BUFFER_BYTES }))
+        await pipeline(part.file, createWriteStream(path))
         if (part.file.truncated) throw fileTooLarge(maxBytes)
         if (size === 0) throw badRequest('empty_file', `The file "${displayName(part.filename)}" is empty.`)
         files.push({ name: displayName(part.filename), path, type: await sniffBytes(Buffer.concat(head).subarray(0, SNIFF_BYTES)), bytes: size })

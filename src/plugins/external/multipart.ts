@@ -1,11 +1,10 @@
 /**
  * Multipart uploads, streamed: limits come from config so a huge or endless upload is cut off
- * with 413 instead of filling the disk. A file part buffers up to UPLOAD_BUFFER_BYTES (see
- * uploads/receive-upload.ts) so the socket keeps flowing while the previous write is on disk.
+ * with 413 instead of filling the disk.
  */
 import multipart from '@fastify/multipart'
 import fp from 'fastify-plugin'
-import { MAX_FIELD_BYTES, UPLOAD_BUFFER_BYTES } from '../../uploads/receive-upload.ts'
+import { MAX_FIELD_BYTES } from '../../uploads/receive-upload.ts'
 
 export default fp(async function multipartPlugin (app) {
   await app.register(multipart, {
@@ -16,7 +15,6 @@ export default fp(async function multipartPlugin (app) {
       fieldSize: MAX_FIELD_BYTES,
       parts: app.config.MAX_FILES + 100,
       headerPairs: 100
-    },
-    fileHwm: UPLOAD_BUFFER_BYTES
+    }
   })
 }, { name: 'multipart' })

@@ -7,12 +7,12 @@
 import { JobFailure } from '../../../errors.ts'
 import type { StageContext } from '../../../jobs/pipeline.ts'
 import { detectDecimalSeparator } from '../parse-number.ts'
-import { loadPdfWriter } from './finalizing.ts'
 import { readPassOnThreads } from '../read-pass-thread.ts'
 import { readPass, type PassInput } from '../read-pass.ts'
 import { resolveDates } from '../resolve-dates.ts'
 import { detectRoles } from '../roles.ts'
 import { need, type ReportState } from '../state.ts'
+import { loadPdfWriter } from './finalizing.ts'
 
 /** Groups tracked individually per column while streaming (REPORT_MAX_GROUPS is at most 100). */
 const MAX_TRACKED_GROUPS = 200
