@@ -179,6 +179,21 @@ describe('mergePasses', () => {
     expect(mergePasses(passes, input.setup)).toBeNull()
   })
 
+  it('merges a group that stops appearing hundreds of dates before the end', async () => {
+    const lines: string[] = []
+    for (let day = 0; day < 1200; day++) {
+      const date = new Date(Date.UTC(2020, 0, 1 + day)).toISOString().slice(0, 10)
+      lines.push(`${date},Nord,Sales,${day},1%`)
+      if (day < 10 || (day >= 600 && day < 610)) lines.push(`${date},Early,Support,1,2%`)
+    }
+    const input = await writeCsv(lines)
+    const whole = await readPass(input, never, ignore)
+    const merged = mergePasses(await readRanges(input, await planRanges(input.path, input.bytes, 2)), input.setup)
+    expect(merged).not.toBeNull()
+    expect(view(merged as PassOutput)).toEqual(view(whole))
+    expect(merged?.data.regions?.sums.every(sums => sums.every(Number.isFinite))).toBe(true)
+  })
+
   it('refuses more distinct dates than one pass keeps as text', async () => {
     const lines: string[] = []
     for (let day = 0; day < 5200; day++) lines.push(`${new Date(Date.UTC(2000, 0, 1 + day)).toISOString().slice(0, 10)},Nord,Sales,1,1%`)

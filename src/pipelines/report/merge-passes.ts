@@ -95,9 +95,13 @@ function mergeDateTokens (parts: readonly AggregateData[], rowShifts: readonly n
   return merged
 }
 
-/** Adds `source` (laid out `token × width + column`) into `target` at the merged token indexes. */
+/**
+ * Adds `source` (laid out `token × width + column`) into `target` at the merged token indexes.
+ * A group's array can end before the last date (it grows only as far as the group's own rows).
+ */
 function addByToken (target: Float64Array, source: Float64Array, map: Int32Array, width: number): void {
-  for (let token = 0; token < map.length; token++) {
+  const tokens = Math.min(map.length, Math.floor(source.length / width))
+  for (let token = 0; token < tokens; token++) {
     const from = token * width
     const to = (map[token] as number) * width
     for (let column = 0; column < width; column++) target[to + column]! += source[from + column] as number
