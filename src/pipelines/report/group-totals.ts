@@ -23,8 +23,6 @@ export class GroupTotals implements GroupTotalsData {
   readonly counts: Float64Array[] | null
   /** Rows added per group (lets per-thread totals be merged, see merge-passes.ts). */
   readonly rows: number[] = []
-  /** Rows whose group arrived after the limit and went to the overflow bucket. */
-  overflowRows = 0
   private readonly lookup = new Map<string, number>()
   private lastCell: string | undefined
   private lastSlot = 0
@@ -39,10 +37,7 @@ export class GroupTotals implements GroupTotalsData {
 
   slot (cell: string): number {
     // Sorted or grouped exports repeat a group over many rows; this skips hashing the cell.
-    if (cell === this.lastCell) {
-      if (this.lastSlot === this.limit) this.overflowRows++
-      return this.lastSlot
-    }
+    if (cell === this.lastCell) return this.lastSlot
     const slot = this.find(cell)
     this.lastCell = cell
     this.lastSlot = slot
@@ -51,22 +46,23 @@ export class GroupTotals implements GroupTotalsData {
 
   private find (cell: string): number {
     const known = this.lookup.get(cell)
-    if (known !== undefined) {
-      if (known === this.limit) this.overflowRows++
-      return known
-    }
+    if (known !== undefined) return known
     const name = cell.trim() === '' ? '(blank)' : cell.trim()
     let slot = this.lookup.get(name)
     if (slot === undefined) {
       slot = this.names.length < this.limit ? this.names.length : this.limit
       if (slot === this.names.length) this.addGroup(slot === this.limit ? OVERFLOW_GROUP : name)
     }
-    if (slot === this.limit) this.overflowRows++
     if (this.lookup.size < LOOKUP_LIMIT) {
       this.lookup.set(cell, slot)
       this.lookup.set(name, slot)
     }
     return slot
+  }
+
+  /** Rows whose group arrived after the limit and went to the overflow bucket (at slot `limit`). */
+  get overflowRows (): number {
+    return this.rows[this.limit] ?? 0
   }
 
   /** Adds one row's measure values (NaN: no value) at `base`, the row's date token × measures. */

@@ -135,12 +135,12 @@ function mergeGroups (parts: ReadonlyArray<GroupTotalsData | null>, maps: readon
       const named = name !== OVERFLOW_GROUP
       let slot = named ? slots.get(name) : undefined
       if (slot === undefined) slot = named && merged.names.length < limit ? addGroup(name) : overflowSlot()
-      const rows = part.rows[local] as number
-      merged.rows[slot]! += rows
-      if (merged.names[slot] === OVERFLOW_GROUP) merged.overflowRows += rows
+      merged.rows[slot]! += part.rows[local] as number
       addByToken(merged.sums[slot] as Float64Array, part.sums[local] as Float64Array, maps[p] as Int32Array, width)
       if (merged.counts && part.counts) addByToken(merged.counts[slot] as Float64Array, part.counts[local] as Float64Array, maps[p] as Int32Array, width)
     })
   })
+  const overflow = slots.get(OVERFLOW_GROUP)
+  merged.overflowRows = overflow === undefined ? 0 : merged.rows[overflow] as number
   return merged
 }
