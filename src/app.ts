@@ -11,6 +11,7 @@ import { loggerOptions } from './logger.ts'
 import authPlugin from './plugins/app/auth.ts'
 import configPlugin from './plugins/app/config.ts'
 import errorHandler from './plugins/app/error-handler.ts'
+import jobIdsPlugin from './plugins/app/job-ids.ts'
 import jobsPlugin from './plugins/app/jobs.ts'
 import metricsPlugin from './plugins/app/metrics.ts'
 import streamsPlugin from './plugins/app/streams.ts'
@@ -57,6 +58,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(swaggerPlugin)
   await app.register(multipartPlugin)
   await app.register(streamsPlugin)
+  await app.register(jobIdsPlugin)
   await app.register(jobsPlugin, { pipelines: options.pipelines ?? shipped?.pipelines ?? [] })
   await app.register(metricsPlugin)
 

@@ -46,6 +46,15 @@ export const fieldTooLarge = (field: string, limitBytes: number) =>
 export const shuttingDown = () =>
   new AppError('shutting_down', 503, 'The server is restarting and does not accept new uploads right now. Try again in a few seconds.')
 
+export const insufficientStorage = () =>
+  new AppError('insufficient_storage', 507, 'The server has no room left to store this upload or its job. Nothing was kept; try again later, and tell the server\'s operator if it keeps happening.')
+
+export const storageUnavailable = () =>
+  new AppError('storage_unavailable', 503, 'The server cannot write to its storage right now, so nothing was accepted. Try again in a few seconds.')
+
+/** The code of the `failed` event of a job whose progress could not be saved. */
+export const STORAGE_FAILED = 'storage_failed'
+
 export const overloaded = (reason: string) =>
   new AppError('overloaded', 503, `The server is overloaded (${reason}). Try again shortly.`)
 

@@ -15,7 +15,8 @@ import { pathToFileURL } from 'node:url'
 import pino from 'pino'
 import { useCompileCache } from './compile-cache.ts'
 import { loadConfig, type Config } from './config.ts'
-import { createJobPaths } from './jobs/paths.ts'
+import { createDataDir } from './jobs/data-dir.ts'
+import { bindFileLifetimes } from './jobs/file-lifetimes.ts'
 import { startHeartbeat } from './jobs/queue/bullmq-health.ts'
 import { startJobWorker } from './jobs/queue/bullmq-worker.ts'
 import { createRedisStore } from './jobs/store/redis.ts'
@@ -56,12 +57,14 @@ try {
     writeWaitMs: WRITE_WAIT_MS,
     log
   })
+  const dataDir = createDataDir(config.dataDir, log)
+  bindFileLifetimes(store, dataDir)
   const worker = startJobWorker({
     url: config.REDIS_URL,
     prefix: config.REDIS_PREFIX,
     store,
     pipelines: new Map(shipped.pipelines.map(pipeline => [pipeline.name, pipeline])),
-    paths: createJobPaths(config.dataDir),
+    paths: dataDir,
     log,
     concurrency: config.JOB_CONCURRENCY,
     lockMs: config.WORKER_LOCK_MS

@@ -49,6 +49,18 @@ export interface Stage<State> {
   run: (ctx: StageContext<State>) => Promise<void>
 }
 
+/** A file a pipeline leaves in `ctx.artifactDir` for clients to download (`GET /api/jobs/{id}/{name}`). */
+export interface PipelineArtifact {
+  /** The file name, also the last segment of its URL (e.g. `report.pdf`). */
+  name: string
+  /** Its media type, sent as Content-Type. */
+  type: string
+  /** The key of its URL in a job's `links` (e.g. `pdf`). */
+  link: string
+  /** One line for the API documentation. */
+  summary: string
+}
+
 export interface Pipeline<State = unknown> {
   name: string
   /** MIME types (as sniffed from content) that this pipeline accepts. */
@@ -57,6 +69,8 @@ export interface Pipeline<State = unknown> {
   multipleFiles: boolean
   createState: () => State
   stages: ReadonlyArray<Stage<State>>
+  /** Downloads the pipeline leaves besides its result document; removed with the job's data. */
+  artifacts?: readonly PipelineArtifact[]
 }
 
 /** Pipelines are stored side by side with different state types; the runner never looks inside. */

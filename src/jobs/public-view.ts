@@ -4,19 +4,21 @@
  * the sequence counter) stay inside.
  */
 import type { Job, JobEvent } from './model.ts'
+import type { PipelineArtifact } from './pipeline.ts'
 
 /**
  * The links of a job. With API keys on, `token` is the job's signed link token: the stream,
  * result and PDF accept it in place of the key (an EventSource cannot send headers).
  */
-export const jobLinks = (id: string, token: string | undefined, pipeline: string) => {
+export const jobLinks = (id: string, token: string | undefined, artifacts: readonly PipelineArtifact[]) => {
   const query = token ? `?token=${encodeURIComponent(token)}` : ''
-  return {
+  const links: Record<string, string> = {
     self: `/api/jobs/${id}`,
     events: `/api/progress/${id}${query}`,
-    result: `/api/jobs/${id}/result${query}`,
-    ...(pipeline === 'report' ? { pdf: `/api/jobs/${id}/report.pdf${query}` } : {})
+    result: `/api/jobs/${id}/result${query}`
   }
+  for (const artifact of artifacts) links[artifact.link] = `/api/jobs/${id}/${artifact.name}${query}`
+  return links as { self: string, events: string, result: string, [artifact: string]: string }
 }
 
 export function toPublicJob (job: Job, expiresAt: string | null) {

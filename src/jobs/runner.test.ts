@@ -5,22 +5,22 @@ import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { JobFailure } from '../errors.ts'
 import { newJob } from '../../test/support/store-contract.ts'
-import { createJobPaths, type JobPaths } from './paths.ts'
+import { createDataDir, type DataDir } from './data-dir.ts'
 import type { Pipeline } from './pipeline.ts'
 import { runJob } from './runner.ts'
 import { initialStages } from './service.ts'
-import { createMemoryStore } from './store/memory.ts'
+import { createSqliteStore } from './store/sqlite.ts'
 import type { JobStore } from './store/types.ts'
 
 const silent = pino({ level: 'silent' })
 let dataDir: string
-let paths: JobPaths
+let paths: DataDir
 let store: JobStore
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'stagecast-runner-'))
-  paths = createJobPaths(dataDir)
-  store = await createMemoryStore({ jobTtlSeconds: 60, tombstoneTtlSeconds: 60, sweepIntervalMs: 1000 })
+  paths = createDataDir(dataDir, silent)
+  store = createSqliteStore({ path: ':memory:', log: silent, jobTtlSeconds: 60, tombstoneTtlSeconds: 60, sweepIntervalMs: 1000 })
 })
 afterEach(async () => {
   await store.close()

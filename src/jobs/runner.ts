@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts'
 import { JobFailure } from '../errors.ts'
 import type { Job, NewJobEvent } from './model.ts'
 import type { AnyPipeline, StageContext } from './pipeline.ts'
-import type { JobPaths } from './paths.ts'
+import type { DataDir } from './data-dir.ts'
 import type { JobStore } from './store/types.ts'
 
 /** Why a job was stopped from outside; the runner records it as the job's terminal event. */
@@ -20,7 +20,7 @@ export interface RunJobOptions {
   job: Job
   pipeline: AnyPipeline
   store: JobStore
-  paths: JobPaths
+  paths: DataDir
   signal: AbortSignal
   log: Logger
   /** Least time between two in-stage progress events of one job (stage transitions always go out). */

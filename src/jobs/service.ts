@@ -1,43 +1,69 @@
 /**
- * The job lifecycle in one place: submit, cancel or delete, recover after a restart, stop jobs
- * that stall, and remove a job's files when the store evicts it. Routes talk to this, never to
- * the queue directly.
+ * The one door into the job system. Routes and plugins talk to this and to nothing else of it:
+ * submit (admission, id reservation before a byte is stored, upload, create, enqueue), find
+ * (404/410 decided here only), results and the artifacts pipelines declare, the event log and
+ * its subscriptions, cancel or delete, listing, start-up recovery, the stall watchdog, and
+ * the lifetime of every job file (through `data-dir.ts`), driven by the job's own events.
  */
-import { rm } from 'node:fs/promises'
 import type { Logger } from '../logger.ts'
-import { jobExpired, jobNotFound } from '../errors.ts'
-import { isTerminal, type Job, type StageState } from './model.ts'
-import type { JobPaths } from './paths.ts'
-import { removeUploads } from './remove-uploads.ts'
-import type { AnyPipeline, JobInputFile } from './pipeline.ts'
+import { AppError, insufficientStorage, jobExpired, jobNotFinished, jobNotFound, overloaded, storageUnavailable } from '../errors.ts'
+import { choosePipeline } from './choose-pipeline.ts'
+import type { DataDir } from './data-dir.ts'
+import { bindFileLifetimes } from './file-lifetimes.ts'
+import { newJobId } from './job-id.ts'
+import { isTerminal, type Job, type JobStatus, type StageState } from './model.ts'
+import type { AnyPipeline, JobInputFile, PipelineArtifact } from './pipeline.ts'
 import type { JobQueue } from './queue/types.ts'
-import type { JobStore } from './store/types.ts'
+import type { AppendListener, EventListener, JobStore, Unsubscribe } from './store/types.ts'
 
 export interface JobServiceOptions {
   store: JobStore
   queue: JobQueue
   pipelines: ReadonlyMap<string, AnyPipeline>
-  paths: JobPaths
+  dataDir: DataDir
   log: Logger
   stallTimeoutSeconds: number
   watchIntervalMs: number
+  /** Uploads are refused with 503 once this many jobs wait for a worker. */
+  maxQueuedJobs: number
+  /** False in Redis mode when this API instance runs no jobs: recovery is the queue's (`recover`). */
+  recover?: () => Promise<void>
+}
+
+/** An upload as the HTTP layer received it into the folder the service gave it. */
+export interface ReceivedUpload {
+  files: JobInputFile[]
+  /** The `pipeline` field, when the client chose one. */
+  pipelineName: string | undefined
+  fields: Record<string, string>
 }
 
 export interface Submission {
-  id: string
-  pipeline: AnyPipeline
-  files: JobInputFile[]
-  fields: Record<string, string>
+  /** The client's X-Job-Id, already canonical; a new id is made when absent. */
+  requestedId?: string
+  /** Streams the upload into `dir` (which belongs to this submission alone). */
+  receive: (dir: string) => Promise<ReceivedUpload>
 }
+
+export interface FoundJob { job: Job, expiresAt: string | null }
+export interface JobArtifact { path: string, type: string, fileName: string }
 
 export const initialStages = (pipeline: AnyPipeline): StageState[] =>
   pipeline.stages.map(stage => ({ name: stage.name, title: stage.title, status: 'pending', percent: stage.endPercent, startedAt: null, finishedAt: null }))
 
-export function createJobService ({ store, queue, pipelines, paths, log, stallTimeoutSeconds, watchIntervalMs }: JobServiceOptions) {
-  store.onEvicted(id => {
-    void rm(paths.artifactDir(id), { recursive: true, force: true })
-      .catch(error => log.error({ err: error, jobId: id }, 'could not remove artifacts'))
-  })
+const clientRead = { extendRetention: true }
+
+export function createJobService (options: JobServiceOptions) {
+  const { store, queue, pipelines, dataDir, log, stallTimeoutSeconds } = options
+
+  const unbindFiles = bindFileLifetimes(store, dataDir)
+
+  async function find (id: string, read = clientRead): Promise<FoundJob> {
+    const lookup = await store.get(id, read)
+    if (lookup.state === 'missing') throw jobNotFound()
+    if (lookup.state === 'expired') throw jobExpired()
+    return lookup
+  }
 
   async function markInterrupted (job: Job, message: string) {
     await store.append(job.id, { type: 'interrupted', message })
@@ -52,30 +78,110 @@ export function createJobService ({ store, queue, pipelines, paths, log, stallTi
     }
   }
 
+  /** After a restart of the embedded server: queued jobs run again; jobs that were running are interrupted. */
+  async function recoverInProcess (): Promise<void> {
+    for (const job of await store.listUnfinished()) {
+      if (job.status === 'queued' && pipelines.has(job.pipeline)) {
+        await queue.enqueue(job)
+        log.info({ jobId: job.id }, 'queued job resumed after restart')
+      } else {
+        await store.append(job.id, { type: 'interrupted', message: 'The server restarted while this job was running. Upload the file again.' })
+        log.warn({ jobId: job.id, stage: job.stage }, 'running job interrupted by a restart')
+      }
+    }
+  }
+
+  /** Whether a folder under DATA_DIR still belongs to someone (a live job, or an upload arriving). */
+  async function owns (jobId: string): Promise<boolean> {
+    const lookup = await store.get(jobId)
+    if (lookup.state === 'found') return !isTerminal(lookup.job.status)
+    return lookup.state === 'missing' && await store.isReserved(jobId)
+  }
+
   let watchTimer: NodeJS.Timeout | undefined
 
   return {
-    async submit ({ id, pipeline, files, fields }: Submission): Promise<Job> {
-      const job = await store.create({
-        id,
-        pipeline: pipeline.name,
-        stages: initialStages(pipeline),
-        input: { files, fields },
-        firstEvent: {
-          type: 'progress', phase: 'queued', stage: pipeline.stages[0]?.name ?? 'upload', stageIndex: 0, stageCount: pipeline.stages.length, percent: 0, status: 'queued', message: 'Upload received; waiting for a worker'
-        }
-      })
-      await queue.enqueue(job)
-      log.info({ jobId: id, pipeline: pipeline.name, files: files.length }, 'job queued')
-      return job
+    pipelines,
+
+    async submit ({ requestedId, receive }: Submission): Promise<Job> {
+      if (await queue.depth() >= options.maxQueuedJobs) throw overloaded(`${options.maxQueuedJobs} jobs are already waiting`)
+      const id = requestedId ?? newJobId()
+      const reservation = await store.reserve(id)
+      let upload: ReceivedUpload | undefined
+      try {
+        upload = await receive(dataDir.uploadDir(id))
+        const pipeline = choosePipeline(pipelines, upload.pipelineName, upload.files)
+        const job = await store.create({
+          id,
+          pipeline: pipeline.name,
+          stages: initialStages(pipeline),
+          input: { files: upload.files, fields: upload.fields },
+          reservation,
+          firstEvent: {
+            type: 'progress', phase: 'queued', stage: pipeline.stages[0]?.name ?? 'upload', stageIndex: 0, stageCount: pipeline.stages.length, percent: 0, status: 'queued', message: 'Upload received; waiting for a worker'
+          }
+        })
+        upload = undefined // the job owns the files now
+        await queue.enqueue(job).catch(async error => {
+          await store.append(id, { type: 'failed', stage: null, code: 'queue_unavailable', message: 'The job could not be handed to a worker. Upload the file again in a moment.' })
+          throw error
+        })
+        log.info({ jobId: id, pipeline: pipeline.name, files: job.input.files.length }, 'job queued')
+        return job
+      } catch (error) {
+        if (upload) await dataDir.removeUploads(id, upload.files)
+        else await dataDir.removeUploads(id)
+        await store.releaseReservation(id, reservation)
+        throw storageErrorOf(error) ?? error
+      }
     },
+
+    find,
+
+    /** A client's look at a job that may not exist yet (a stream opened before its upload). */
+    lookup: (id: string) => store.get(id, clientRead),
+
+    list: (query: { status?: JobStatus, limit: number }) => store.list(query),
+
+    /** The result document of a completed job (or the partial one a failed job left). */
+    async result (id: string): Promise<{ result: unknown, partial: boolean }> {
+      const { job } = await find(id)
+      if (job.status !== 'completed' && job.status !== 'failed') throw jobNotFinished(job.status)
+      const result = await store.getResult(job.id, clientRead)
+      if (result === undefined) throw jobNotFinished(job.status)
+      return { result, partial: job.status === 'failed' }
+    },
+
+    /** A file the job's pipeline declares as an artifact (e.g. the report's `report.pdf`). */
+    async artifact (id: string, name: string): Promise<JobArtifact> {
+      const { job } = await find(id)
+      const declared = artifactsOf(job.pipeline).find(artifact => artifact.name === name)
+      if (!declared) throw new AppError('no_such_artifact', 404, `This is a ${job.pipeline} job; it has no ${name}.`)
+      if (job.status !== 'completed') throw jobNotFinished(job.status)
+      return { path: `${dataDir.artifactDir(job.id)}/${declared.name}`, type: declared.type, fileName: `stagecast-${job.id.slice(0, 8)}-${declared.name}` }
+    },
+
+    artifactsOf,
+
+    /** The job's events after `afterSeq`, and live ones: what a progress stream reads. */
+    events: {
+      readEventsAfter: (id: string, afterSeq: number) => store.readEventsAfter(id, afterSeq),
+      subscribe: (id: string, listener: EventListener): Unsubscribe => store.subscribe(id, listener),
+      subscriberCount: (id: string) => store.subscriberCount(id)
+    },
+
+    /** Every event this process writes, with the snapshot after it (metrics). */
+    onEvent: (listener: AppendListener): Unsubscribe => store.onAppended(listener),
+
+    listUnfinished: () => store.listUnfinished(),
+    queueDepth: () => queue.depth(),
+    ping: () => store.ping(),
+    onEvicted: (listener: (id: string) => void) => store.onEvicted(listener),
 
     /** DELETE: cancels a queued or running job; deletes a finished one's data. */
     async cancelOrDelete (id: string): Promise<void> {
-      const lookup = await store.get(id)
-      if (lookup.state === 'missing') throw jobNotFound()
-      if (lookup.state === 'expired') throw jobExpired()
-      if (isTerminal(lookup.job.status)) {
+      const { job } = await find(id, { extendRetention: false })
+      if (isTerminal(job.status)) {
         await store.remove(id)
         return
       }
@@ -86,31 +192,34 @@ export function createJobService ({ store, queue, pipelines, paths, log, stallTi
       log.info({ jobId: id }, 'job cancelled')
     },
 
-    /** After a restart: queued jobs are resumed; jobs that were running are marked interrupted. */
-    async recover (): Promise<void> {
-      for (const job of await store.listUnfinished()) {
-        if (job.status === 'queued' && pipelines.has(job.pipeline)) {
-          await queue.enqueue(job)
-          log.info({ jobId: job.id }, 'queued job resumed after restart')
-        } else {
-          await store.append(job.id, { type: 'interrupted', message: 'The server restarted while this job was running. Upload the file again.' })
-          await removeUploads(paths.uploadDir(job.id), job.input.files)
-          log.warn({ jobId: job.id, stage: job.stage }, 'running job interrupted by a restart')
-        }
-      }
-    },
-
-    startWatchdog () {
+    /** Start-up: recover what a previous run left, remove files nobody owns, watch for stalls. */
+    async start (): Promise<void> {
+      await (options.recover ?? recoverInProcess)()
+      const removed = await dataDir.removeLeftovers(owns)
+      if (removed.uploads + removed.scratch > 0) log.info(removed, 'removed files left by an earlier run')
       watchTimer = setInterval(() => {
         interruptStalledJobs().catch(error => log.error({ err: error }, 'stall detection failed'))
-      }, watchIntervalMs)
+      }, options.watchIntervalMs)
     },
 
     async close (graceMs: number) {
       clearInterval(watchTimer)
       await queue.close(graceMs)
+      unbindFiles()
     }
   }
+
+  function artifactsOf (pipelineName: string): readonly PipelineArtifact[] {
+    return pipelines.get(pipelineName)?.artifacts ?? []
+  }
+}
+
+/** A disk that is full or unwritable while an upload is stored: 507 or 503, never a 500. */
+function storageErrorOf (error: unknown): AppError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOSPC' || code === 'EDQUOT') return insufficientStorage()
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EIO') return storageUnavailable()
+  return undefined
 }
 
 export type JobService = ReturnType<typeof createJobService>

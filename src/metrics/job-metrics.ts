@@ -29,6 +29,7 @@ export function createJobMetrics (registers: Registry[]) {
     registers
   })
   const uploadedBytes = new Counter({ name: 'stagecast_uploaded_bytes_total', help: 'Bytes of uploaded files accepted as jobs, by pipeline', labelNames: ['pipeline'], registers })
+  const eventsWritten = new Counter({ name: 'stagecast_job_events_written_total', help: 'Job events this process wrote to the store, by event type', labelNames: ['type'], registers })
   const uploadedFiles = new Counter({ name: 'stagecast_uploaded_files_total', help: 'Uploaded files accepted as jobs, by pipeline', labelNames: ['pipeline'], registers })
 
   const tracked = new Map<string, TrackedJob>()
@@ -58,43 +59,53 @@ export function createJobMetrics (registers: Registry[]) {
     job.stage = undefined
   }
 
-  return {
-    /** A job the store has just created. */
-    jobCreated (job: Job) {
-      submitted.inc({ pipeline: job.pipeline })
-      for (const file of job.input.files) {
-        uploadedBytes.inc({ pipeline: job.pipeline }, file.bytes)
-        uploadedFiles.inc({ pipeline: job.pipeline })
+  /** A job the store has just created. */
+  function jobCreated (job: Job) {
+    submitted.inc({ pipeline: job.pipeline })
+    for (const file of job.input.files) {
+      uploadedBytes.inc({ pipeline: job.pipeline }, file.bytes)
+      uploadedFiles.inc({ pipeline: job.pipeline })
+    }
+    track(job)
+  }
+
+  /** An event the store has just appended. */
+  function eventAppended (id: string, event: JobEvent) {
+    const job = tracked.get(id)
+    if (!job) return
+    const at = Date.parse(event.at)
+    if (event.type === 'progress') {
+      if (event.status !== job.status) {
+        active.dec({ pipeline: job.pipeline, status: job.status })
+        job.status = event.status
+        active.inc({ pipeline: job.pipeline, status: job.status })
       }
-      track(job)
-    },
+      if (event.phase === 'started') {
+        endStage(job, at, 'completed')
+        job.stage = { name: event.stage, startedAt: at }
+      } else if (event.phase === 'finished') {
+        endStage(job, at, 'completed')
+      }
+      return
+    }
+    const status = terminalStatus[event.type]
+    endStage(job, at, status)
+    finished.inc({ pipeline: job.pipeline, status })
+    forget(id)
+  }
+
+  return {
+    jobCreated,
+    eventAppended,
 
     /** A job that was queued or running before this process started (it is resumed or interrupted). */
     jobFound: track,
 
-    /** An event the store has just appended. */
-    eventAppended (id: string, event: JobEvent) {
-      const job = tracked.get(id)
-      if (!job) return
-      const at = Date.parse(event.at)
-      if (event.type === 'progress') {
-        if (event.status !== job.status) {
-          active.dec({ pipeline: job.pipeline, status: job.status })
-          job.status = event.status
-          active.inc({ pipeline: job.pipeline, status: job.status })
-        }
-        if (event.phase === 'started') {
-          endStage(job, at, 'completed')
-          job.stage = { name: event.stage, startedAt: at }
-        } else if (event.phase === 'finished') {
-          endStage(job, at, 'completed')
-        }
-        return
-      }
-      const status = terminalStatus[event.type]
-      endStage(job, at, status)
-      finished.inc({ pipeline: job.pipeline, status })
-      forget(id)
+    /** Every event this process writes, with the job after it: the first one creates the job. */
+    eventWritten (event: JobEvent, job: Job) {
+      eventsWritten.inc({ type: event.type })
+      if (event.seq === 1) jobCreated(job)
+      else eventAppended(job.id, event)
     },
 
     /** The store evicted the job: nothing more will happen to it. */

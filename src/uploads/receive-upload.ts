@@ -11,14 +11,8 @@ import { pipeline } from 'node:stream/promises'
 import type { FastifyRequest } from 'fastify'
 import { badRequest, fieldTooLarge, fileTooLarge } from '../errors.ts'
 import type { JobInputFile } from '../jobs/pipeline.ts'
+import type { ReceivedUpload } from '../jobs/service.ts'
 import { SNIFF_BYTES, sniffBytes } from './sniff-type.ts'
-
-export interface ReceivedUpload {
-  files: JobInputFile[]
-  /** The `pipeline` field, when the client chose one. */
-  pipelineName: string | undefined
-  fields: Record<string, string>
-}
 
 /** The longest form field value; @fastify/multipart cuts longer ones and flags `valueTruncated`. */
 export const MAX_FIELD_BYTES = 64 * 1024

@@ -4,7 +4,10 @@
  * token, and /health, /ready, /metrics, /docs stay open.
  */
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { buildTestApp, csvForm, type TestApp } from '../support/build-app.ts'
 import { recordStream } from '../support/event-stream.ts'
 import { instantPipeline } from '../support/test-pipelines.ts'
@@ -20,8 +23,8 @@ afterEach(async () => {
   servers = []
 })
 
-async function start (env: Record<string, string> = {}) {
-  const server = await buildTestApp({ API_KEYS: `${KEY},${OTHER_KEY}`, ...env }, { listen: true, pipelines: [instantPipeline('report')] })
+async function start (env: Record<string, string> = {}, dataDir?: string) {
+  const server = await buildTestApp({ API_KEYS: `${KEY},${OTHER_KEY}`, ...env }, { listen: true, pipelines: [instantPipeline('report')], ...(dataDir ? { dataDir } : {}) })
   servers.push(server)
   return server
 }
@@ -102,7 +105,7 @@ describe('access with API_KEYS', () => {
     // The token gets past access control to the route itself (this test pipeline writes no PDF).
     const pdf = await fetch(server.url + accepted.links.pdf)
     expect(pdf.status).toBe(404)
-    expect(await pdf.json()).toMatchObject({ error: 'report_missing' })
+    expect(await pdf.json()).toMatchObject({ error: 'artifact_missing' })
   })
 
   it('scopes a token to its job and to reading: other jobs, the job itself and DELETE still need the key', async () => {
@@ -123,7 +126,9 @@ describe('access with API_KEYS', () => {
 
   it('renews links through GET /api/jobs/{id}, and shares tokens between instances that share TOKEN_SECRET', async () => {
     const secret = 'shared-secret-for-two-instances-0123456789'
-    const one = await start({ TOKEN_SECRET: secret })
+    const dataDir = await mkdtemp(join(tmpdir(), 'stagecast-auth-'))
+    onTestFinished(() => rm(dataDir, { recursive: true, force: true }))
+    const one = await start({ TOKEN_SECRET: secret }, dataDir)
     const accepted = await upload(one)
     const job = await (await fetch(one.url + accepted.links.self, { headers: auth() })).json() as { links: Accepted['links'] }
     expect(job.links.events).toMatch(/\?token=/)
@@ -131,12 +136,15 @@ describe('access with API_KEYS', () => {
     await stream.waitForType('complete')
     stream.close()
 
-    // A second instance with the same secret and data folder honours the first one's link.
-    const two = await start({ TOKEN_SECRET: secret, DATA_DIR: one.dataDir })
+    // The next instance on this data folder (one embedded server holds it at a time) honours
+    // the first one's link when it shares TOKEN_SECRET, and only then.
+    await one.close()
+    const two = await start({ TOKEN_SECRET: secret }, dataDir)
     const elsewhere = await fetch(two.url + accepted.links.result)
     expect(elsewhere.status).toBe(200)
     expect(await elsewhere.json()).toMatchObject({ pipeline: 'report' })
-    const unshared = await start({ DATA_DIR: one.dataDir })
+    await two.close()
+    const unshared = await start({}, dataDir)
     expect((await fetch(unshared.url + accepted.links.result)).status).toBe(401)
   })
 })

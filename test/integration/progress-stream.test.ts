@@ -41,7 +41,7 @@ describe('progress stream', () => {
     expect(stageNames.size).toBe(10)
     // The 204 after the terminal event stopped the client: exactly one successful connection.
     expect(stream.opens).toBe(1)
-    expect(server.app.jobs.store.subscriberCount(id)).toBe(0)
+    expect(server.app.jobs.events.subscriberCount(id)).toBe(0)
   })
 
   it('resumes after a reconnect with Last-Event-ID: no event lost, none repeated', async () => {
@@ -103,7 +103,7 @@ describe('progress stream', () => {
     expect(badId.status).toBe(400)
 
     // Every read extends retention, so wait for the sweep to evict rather than polling the job.
-    await new Promise<void>(resolve => server.app.jobs.store.onEvicted(evicted => { if (evicted === id) resolve() }))
+    await new Promise<void>(resolve => server.app.jobs.onEvicted(evicted => { if (evicted === id) resolve() }))
     const expired = await fetch(server.url + links.events)
     expect(expired.status).toBe(410)
     expect(await expired.json()).toMatchObject({ error: 'job_expired' })
@@ -221,9 +221,9 @@ describe('progress stream', () => {
     const { id, links } = await upload()
     const streams = Array.from({ length: 20 }, () => recordStream(server.url + links.events))
     await Promise.all(streams.map(stream => stream.waitForType('connected')))
-    expect(server.app.jobs.store.subscriberCount(id)).toBe(20)
+    expect(server.app.jobs.events.subscriberCount(id)).toBe(20)
     for (const stream of streams) stream.close()
-    await eventually(() => server.app.jobs.store.subscriberCount(id) === 0)
+    await eventually(() => server.app.jobs.events.subscriberCount(id) === 0)
   })
 
   it('disconnects a client that does not read, instead of buffering without limit', async () => {
@@ -235,12 +235,12 @@ describe('progress stream', () => {
     const socket = connect(Number(port), '127.0.0.1')
     socket.pause()
     socket.write(`GET /api/progress/${id} HTTP/1.1\r\nHost: x\r\n\r\n`)
-    await eventually(() => server.app.jobs.store.subscriberCount(id) === 1)
+    await eventually(() => server.app.jobs.events.subscriberCount(id) === 1)
     const connection = [...server.app.streams.open][0]
     // eslint-disable-next-line no-unmodified-loop-condition -- send() closes the connection once its queue is full
     for (let i = 0; i < 10_000 && connection && !connection.closed; i++) connection.send({ event: 'heartbeat', data: 'x'.repeat(1000) })
     expect(connection?.closed).toBe(true)
-    await eventually(() => server.app.jobs.store.subscriberCount(id) === 0)
+    await eventually(() => server.app.jobs.events.subscriberCount(id) === 0)
     socket.destroy()
   })
 })

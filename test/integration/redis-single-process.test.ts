@@ -33,7 +33,7 @@ describe.skipIf(!available)('Redis mode with the worker inside the API process',
   it('runs a job to its result and streams every event', async () => {
     const gates = createGates()
     const { url, app } = await start(gates)
-    expect(app.jobs.store).toMatchObject({ kind: 'redis' })
+    expect((await app.inject('/ready')).json()).toMatchObject({ status: 'ready' })
     expect((await fetch(`${url}/ready`)).status).toBe(200)
     const { id, links } = await upload(url)
     const stream = recordStream(url + links.events)

@@ -5,12 +5,22 @@
  */
 import { setImmediate as nextTick } from 'node:timers/promises'
 import { afterEach, expect, it } from 'vitest'
-import type { Pipeline } from '../../src/jobs/pipeline.ts'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { JobInputFile, Pipeline } from '../../src/jobs/pipeline.ts'
 import { buildTestApp, type TestApp } from '../support/build-app.ts'
 import { instantPipeline } from '../support/test-pipelines.ts'
 
 let server: TestApp
 afterEach(async () => { await server?.close() })
+
+/** A real stored upload, as the HTTP layer would hand it over, without the HTTP layer's cost. */
+async function smallCsv (dir: string): Promise<JobInputFile> {
+  await mkdir(dir, { recursive: true })
+  const path = join(dir, '1.upload')
+  await writeFile(path, 'a\n1\n')
+  return { name: 'small.csv', path, type: 'text/csv', bytes: 4 }
+}
 
 /** Ten stages that each yield to the event loop a few times, so jobs overlap with the pollers. */
 const yielding: Pipeline<null> = {
@@ -26,8 +36,7 @@ const yielding: Pipeline<null> = {
 
 it('never loses a live or recently finished job while the sweep runs every 10 ms', async () => {
   server = await buildTestApp({ SWEEP_INTERVAL_MS: '10', JOB_TTL_SECONDS: '1', JOB_CONCURRENCY: '64', MAX_QUEUED_JOBS: '5000' }, { pipelines: [yielding] })
-  const { store, service } = server.app.jobs
-  const pipeline = server.app.jobs.pipelines.get('yielding') as Pipeline<null>
+  const { jobs } = server.app
   const ids = Array.from({ length: 1000 }, () => crypto.randomUUID())
   const misses: string[] = []
   const lastFound = new Map<string, number>()
@@ -57,11 +66,11 @@ it('never loses a live or recently finished job while the sweep runs every 10 ms
   const submitted = new Set<string>()
   for (let batch = 0; batch < ids.length; batch += 100) {
     await Promise.all(ids.slice(batch, batch + 100).map(async id => {
-      await service.submit({ id, pipeline, files: [], fields: {} })
+      await jobs.submit({ requestedId: id, receive: async dir => ({ files: [await smallCsv(dir)], pipelineName: 'yielding', fields: {} }) })
       submitted.add(id)
     }))
   }
-  while ((await store.listUnfinished()).length > 0) await new Promise(resolve => setTimeout(resolve, 20))
+  while ((await jobs.listUnfinished()).length > 0) await new Promise(resolve => setTimeout(resolve, 20))
   // Keep polling for a while after the last job finished: still well inside the TTL of each read.
   await new Promise(resolve => setTimeout(resolve, 300))
   running = false

@@ -158,7 +158,7 @@ describe('job ids and file names', () => {
     const badId = await current.app.inject({ method: 'POST', url: '/api/jobs', body: csvForm() as never, headers: { 'x-job-id': `../../${marker}` } })
     expect(badId.statusCode).toBe(400)
 
-    await eventually(async () => (await current.app.jobs.store.listUnfinished())?.length === 0)
+    await eventually(async () => (await current.app.jobs.listUnfinished())?.length === 0)
     const stored = await listFiles(current.dataDir)
     expect(stored.filter(path => path.includes(marker))).toEqual([])
     expect(existsSync(`/tmp/${marker}.csv`)).toBe(false)
@@ -189,7 +189,7 @@ describe('errors', () => {
       const job = await app.inject(`/api/jobs/${id}`)
       expect(job.json()).toMatchObject({ error: { code: 'internal_error', stage: 'validation' } })
       expect(job.body).not.toMatch(LEAK)
-      const events = await app.jobs.store.readEventsAfter(id, 0)
+      const events = await app.jobs.events.readEventsAfter(id, 0)
       expect(JSON.stringify(events)).not.toMatch(LEAK)
 
       for (const request of [

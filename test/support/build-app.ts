@@ -24,14 +24,16 @@ export async function buildTestApp (env: Record<string, string> = {}, options: B
   let url = ''
   if (options.listen) url = await app.listen({ host: '127.0.0.1', port: 0 })
   else await app.ready()
+  let closing: Promise<void> | undefined
   return {
     app,
     url,
     dataDir,
-    close: async () => {
+    // Safe to call twice: a test may close a server early (to hand its DATA_DIR to the next).
+    close: () => (closing ??= (async () => {
       await app.close()
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true })
-    }
+    })())
   }
 }
 

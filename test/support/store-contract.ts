@@ -134,6 +134,56 @@ export function describeJobStore (name: string, createStore: StoreFactory) {
       expect((await store.get(running.id)).state).toBe('found')
     })
 
+    it('reserves an id for one upload only, and gives it back when the upload is refused', async () => {
+      const store = await make()
+      const id = randomUUID()
+      const token = await store.reserve(id)
+      expect(await store.isReserved(id)).toBe(true)
+      await expect(store.reserve(id)).rejects.toMatchObject({ code: 'job_id_in_use', statusCode: 409 })
+      expect((await store.get(id)).state).toBe('missing')
+      // Another upload cannot create the job under someone else's reservation.
+      await expect(store.create(newJob(id))).rejects.toMatchObject({ code: 'job_id_in_use' })
+      await store.releaseReservation(id, 'not-the-token')
+      expect(await store.isReserved(id)).toBe(true)
+      await store.releaseReservation(id, token)
+      expect(await store.isReserved(id)).toBe(false)
+
+      const again = await store.reserve(id)
+      const job = await store.create({ ...newJob(id), reservation: again })
+      expect(job).toMatchObject({ id, seq: 1 })
+      expect(await store.isReserved(id)).toBe(false)
+      await expect(store.reserve(id)).rejects.toMatchObject({ code: 'job_id_in_use' })
+    })
+
+    it('extends a finished job\'s retention only on a client\'s read', async () => {
+      const store = await make({ jobTtlSeconds: 3600, tombstoneTtlSeconds: 86400 })
+      const { id } = await store.create(newJob())
+      await store.append(id, { type: 'complete', percent: 100 })
+      const expiryOf = async (read?: { extendRetention: boolean }) => {
+        const lookup = await store.get(id, read)
+        if (lookup.state !== 'found' || lookup.expiresAt === null) throw new Error('expected a finished job')
+        return Date.parse(lookup.expiresAt)
+      }
+      const atFinish = await expiryOf()
+      await new Promise(resolve => setTimeout(resolve, 30))
+      expect(await expiryOf()).toBe(atFinish)
+      const afterRead = await expiryOf({ extendRetention: true })
+      expect(afterRead).toBeGreaterThan(atFinish)
+      expect(await expiryOf()).toBe(afterRead)
+    })
+
+    it('tells append listeners of every event it writes, with the job after it', async () => {
+      const store = await make()
+      const seen: Array<[number, string, string]> = []
+      const stop = store.onAppended((event, job) => seen.push([event.seq, event.type, job.status]))
+      const { id } = await store.create(newJob())
+      await store.append(id, progress(0, 0))
+      await store.append(id, { type: 'complete', percent: 100 })
+      stop()
+      await store.create(newJob())
+      expect(seen).toEqual([[1, 'progress', 'queued'], [2, 'progress', 'running'], [3, 'complete', 'completed']])
+    })
+
     it('removes a finished job on request, leaving a tombstone', async () => {
       const store = await make()
       const { id } = await store.create(newJob())

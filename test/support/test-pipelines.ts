@@ -5,19 +5,21 @@
  */
 import { JobFailure } from '../../src/errors.ts'
 import type { Pipeline, Stage } from '../../src/jobs/pipeline.ts'
+import { REPORT_ARTIFACTS } from '../../src/pipelines/report/artifacts.ts'
 
 export const TEN_STAGES = [
   ['upload', 5], ['validation', 15], ['forecasting', 25], ['modelling', 50], ['regional', 60],
   ['departmental', 70], ['analytics', 80], ['visualizations', 90], ['finalizing', 95], ['complete', 100]
 ] as const
 
-/** Ten stages that finish at once: for throughput and fan-out. */
+/** Ten stages that finish at once, shaped like the report (its stages and its download): for throughput and fan-out. */
 export function instantPipeline (name = 'instant'): Pipeline<null> {
   return {
     name,
     accepts: ['text/csv', 'text/tab-separated-values', 'text/plain'],
     multipleFiles: false,
     createState: () => null,
+    artifacts: REPORT_ARTIFACTS,
     stages: TEN_STAGES.map(([stageName, endPercent], index): Stage<null> => ({
       name: stageName,
       title: `Stage ${stageName}`,

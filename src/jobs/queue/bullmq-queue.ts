@@ -12,8 +12,6 @@
 import { Queue } from 'bullmq'
 import type { Logger } from '../../logger.ts'
 import { closeRedis, createRedisConnection, whenReady } from '../../redis/connection.ts'
-import type { JobPaths } from '../paths.ts'
-import { removeUploads } from '../remove-uploads.ts'
 import type { JobStore } from '../store/types.ts'
 import type { JobQueue } from './types.ts'
 
@@ -25,7 +23,6 @@ export interface BullmqQueueOptions {
   url: string
   prefix: string
   store: JobStore
-  paths: JobPaths
   log: Logger
   /** How long enqueue, cancel and depth wait for an unreachable Redis before answering 503. */
   waitMs?: number
@@ -34,7 +31,7 @@ export interface BullmqQueueOptions {
 /** States in which BullMQ still holds a job that no worker has started. */
 const WAITING = new Set(['waiting', 'delayed', 'prioritized'])
 
-export function createBullmqQueue ({ url, prefix, store, paths, log, waitMs = 3000 }: BullmqQueueOptions): JobQueue & { reconcile: () => Promise<void> } {
+export function createBullmqQueue ({ url, prefix, store, log, waitMs = 3000 }: BullmqQueueOptions): JobQueue & { reconcile: () => Promise<void> } {
   const connection = createRedisConnection(url, { name: `${prefix}:queue`, log, maxRetriesPerRequest: 1 })
   const queue = new Queue<QueuedJobData>(QUEUE_NAME, {
     connection,
@@ -66,7 +63,6 @@ export function createBullmqQueue ({ url, prefix, store, paths, log, waitMs = 30
       const state = await queue.getJobState(jobId)
       if (WAITING.has(state) && await queue.remove(jobId) === 1) {
         await store.append(jobId, reason)
-        await removeUploads(paths.uploadDir(jobId))
         return true
       }
       if (state === 'unknown' || state === 'completed' || state === 'failed') return false
@@ -93,7 +89,6 @@ export function createBullmqQueue ({ url, prefix, store, paths, log, waitMs = 30
           log.info({ jobId: job.id }, 'queued job handed to the queue again')
         } else if (state === 'unknown' || state === 'completed' || state === 'failed') {
           await store.append(job.id, { type: 'interrupted', message: 'The worker running this job was lost and it could not be resumed. Upload the file again.' })
-          await removeUploads(paths.uploadDir(job.id), job.input.files)
           log.warn({ jobId: job.id, queueState: state }, 'unfinished job without a queue entry marked interrupted')
         }
       }

@@ -19,8 +19,7 @@ import { Worker, WaitingError, type Job as BullJob } from 'bullmq'
 import type { Logger } from '../../logger.ts'
 import { closeRedis, createRedisConnection } from '../../redis/connection.ts'
 import { isTerminal, isTerminalEvent, type Job, type JobEvent, type NewJobEvent, type ProgressEvent } from '../model.ts'
-import type { JobPaths } from '../paths.ts'
-import { removeUploads } from '../remove-uploads.ts'
+import type { DataDir } from '../data-dir.ts'
 import type { AnyPipeline } from '../pipeline.ts'
 import { runJob, type JobAbortReason } from '../runner.ts'
 import type { RedisJobStore } from '../store/redis.ts'
@@ -31,7 +30,7 @@ export interface JobWorkerOptions {
   prefix: string
   store: RedisJobStore
   pipelines: ReadonlyMap<string, AnyPipeline>
-  paths: JobPaths
+  paths: DataDir
   log: Logger
   concurrency: number
   /** BullMQ lock: a worker silent this long is presumed dead and its job resumed elsewhere. */
@@ -52,15 +51,9 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
     const { jobId } = bullJob.data
     const owner = `${name}/${token ?? bullJob.attemptsStarted}`
     const job = await store.claim(jobId, owner)
-    if (!job) {
-      await removeUploads(paths.uploadDir(jobId)) // cancelled or expired while it waited
-      return
-    }
+    if (!job) return // cancelled or expired while it waited: its files went with that
     const owned = store.ownedBy(owner)
-    const refuse = async (event: NewJobEvent) => {
-      await owned.append(jobId, event)
-      await removeUploads(paths.uploadDir(jobId), job.input.files)
-    }
+    const refuse = async (event: NewJobEvent) => { await owned.append(jobId, event) }
     const pipeline = pipelines.get(job.pipeline)
     if (!pipeline) return await refuse({ type: 'failed', stage: null, code: 'unknown_pipeline', message: `The workers have no "${job.pipeline}" pipeline; deploy the same version of stagecast for API and workers.` })
     if (bullJob.stalledCounter > MAX_RESUMES) {
@@ -106,7 +99,6 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
     if (after && !isTerminal(after.status) && after.owner === owner) {
       throw new Error('The run ended without recording how; the job goes back to the queue.')
     }
-    if (!after || isTerminal(after.status)) await removeUploads(paths.uploadDir(jobId), job.input.files)
   }
 
   function watch (run: Run, event: JobEvent) {

@@ -2,10 +2,9 @@
  * The embedded queue: a FIFO of job ids and at most `concurrency` runs at a time, each with its
  * own AbortController so DELETE, stall detection and shutdown can stop it.
  */
-import { removeUploads } from '../remove-uploads.ts'
 import type { Logger } from '../../logger.ts'
 import type { Job } from '../model.ts'
-import type { JobPaths } from '../paths.ts'
+import type { DataDir } from '../data-dir.ts'
 import type { AnyPipeline } from '../pipeline.ts'
 import { runJob, type JobAbortReason } from '../runner.ts'
 import type { JobStore } from '../store/types.ts'
@@ -14,7 +13,7 @@ import type { JobQueue } from './types.ts'
 export interface InProcessQueueOptions {
   concurrency: number
   store: JobStore
-  paths: JobPaths
+  paths: DataDir
   pipelines: ReadonlyMap<string, AnyPipeline>
   log: Logger
 }
@@ -35,9 +34,8 @@ export function createInProcessQueue ({ concurrency, store, paths, pipelines, lo
         : store.append(job.id, { type: 'failed', stage: null, code: 'unknown_pipeline', message: `This server has no "${job.pipeline}" pipeline.` }).then(() => {})
       )
         .catch(error => log.error({ err: error, jobId: job.id }, 'job run crashed'))
-        .finally(async () => {
+        .finally(() => {
           running.delete(job.id)
-          await removeUploads(paths.uploadDir(job.id), job.input.files)
           startNext()
         })
       running.set(job.id, { controller, done })
@@ -53,9 +51,8 @@ export function createInProcessQueue ({ concurrency, store, paths, pipelines, lo
     async cancel (jobId, reason: JobAbortReason) {
       const index = waiting.findIndex(job => job.id === jobId)
       if (index >= 0) {
-        const [job] = waiting.splice(index, 1)
+        waiting.splice(index, 1)
         await store.append(jobId, { type: reason.type, message: reason.message })
-        await removeUploads(paths.uploadDir(jobId), job?.input.files)
         return true
       }
       const run = running.get(jobId)

@@ -11,7 +11,7 @@
  */
 import type { Config } from '../../config.ts'
 import type { Logger } from '../../logger.ts'
-import type { JobPaths } from '../paths.ts'
+import type { DataDir } from '../data-dir.ts'
 import type { AnyPipeline } from '../pipeline.ts'
 import type { JobStore } from '../store/types.ts'
 import { createInProcessQueue } from './in-process.ts'
@@ -19,7 +19,7 @@ import type { JobQueue } from './types.ts'
 
 export interface QueueDependencies {
   store: JobStore
-  paths: JobPaths
+  paths: DataDir
   pipelines: ReadonlyMap<string, AnyPipeline>
   log: Logger
 }
@@ -39,7 +39,7 @@ export async function createQueue (config: Config, { store, paths, pipelines, lo
     import('../store/redis.ts'), import('./bullmq-queue.ts'), import('./bullmq-worker.ts')
   ])
   if (!isRedisJobStore(store)) throw new Error('REDIS_URL is set, so the job store must be the Redis store (see jobs/store/index.ts).')
-  const producer = createBullmqQueue({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, paths, log })
+  const producer = createBullmqQueue({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, log })
   const worker = config.RUN_WORKER_IN_API
     ? startJobWorker({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, pipelines, paths, log, concurrency: config.JOB_CONCURRENCY, lockMs: config.WORKER_LOCK_MS })
     : undefined

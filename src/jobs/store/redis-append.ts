@@ -32,6 +32,8 @@ export interface AppenderOptions {
   tombstoneTtlMs: number
   writeWaitMs: number
   now: () => number
+  /** Told of every event this process appends, with the snapshot after it. */
+  onWritten: (event: JobEvent, job: Job) => void
 }
 
 const MAX_CACHED_SNAPSHOTS = 10_000
@@ -42,7 +44,7 @@ export const fieldOf = (fields: readonly string[], name: string): string | undef
   return undefined
 }
 
-export function createAppender ({ redis, keys, ttlMs, tombstoneTtlMs, writeWaitMs, now }: AppenderOptions) {
+export function createAppender ({ redis, keys, ttlMs, tombstoneTtlMs, writeWaitMs, now, onWritten }: AppenderOptions) {
   const chains = new Map<string, Promise<unknown>>()
   const snapshots = new Map<string, Job>()
 
@@ -82,6 +84,7 @@ export function createAppender ({ redis, keys, ttlMs, tombstoneTtlMs, writeWaitM
     ]) as [string, string?]
     if (outcome === 'ok') {
       remember(next)
+      onWritten(event, next)
       return event
     }
     snapshots.delete(id)

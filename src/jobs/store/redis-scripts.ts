@@ -30,20 +30,36 @@ end
 `
 
 /**
- * KEYS job, events, tomb, jobs, unfinished · ARGV snapshot, event, createdAtMs, id, token, status.
- * Returns 1 when created (also when this same write was already applied), 0 when the id was ever used.
+ * KEYS job, events, tomb, jobs, unfinished · ARGV snapshot, event, createdAtMs, id, token, status, reservation token.
+ * Returns 1 when created (also when this same write was already applied), 0 when the id was ever
+ * used or another upload holds its reservation. The tomb key doubles as the reservation
+ * (`reserved:<token>`), so claiming, creating and refusing an id are one key's life.
  */
 export const createScript = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then
   if redis.call('HGET', KEYS[1], 'token') == ARGV[5] then return 1 end
   return 0
 end
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local tomb = redis.call('GET', KEYS[3])
+if tomb and tomb ~= ('reserved:' .. ARGV[7]) then return 0 end
 redis.call('HSET', KEYS[1], 'job', ARGV[1], 'seq', '1', 'status', ARGV[6], 'activity', ARGV[3], 'token', ARGV[5])
 redis.call('XADD', KEYS[2], '1-0', 'e', ARGV[2], 't', ARGV[5])
 redis.call('SET', KEYS[3], '1')
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
 redis.call('SADD', KEYS[5], ARGV[4])
+return 1
+`)
+
+/** KEYS job, tomb · ARGV token, ttlMs → 1 when the id is now reserved for this upload, 0 when it is taken. */
+export const reserveScript = luaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('SET', KEYS[2], 'reserved:' .. ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+`)
+
+/** KEYS tomb · ARGV token: gives back an id whose upload was refused (only the holder's own reservation). */
+export const releaseReservationScript = luaScript(`
+if redis.call('GET', KEYS[1]) == ('reserved:' .. ARGV[1]) then redis.call('DEL', KEYS[1]) end
 return 1
 `)
 
@@ -96,21 +112,30 @@ end
 return {'ok'}
 `)
 
-/** KEYS job, events, result, tomb, expiring · ARGV nowMs, ttlMs, tombTtlMs, id → {'found', job, expiresAt|''} | {'expired'} | {'missing'} */
+/**
+ * KEYS job, events, result, tomb, expiring · ARGV nowMs, ttlMs, tombTtlMs, id, extend (1 for a client's read)
+ * → {'found', job, expiresAt|''} | {'expired'} | {'missing'}. A tomb key that is only an upload's reservation is 'missing'.
+ */
 export const readScript = luaScript(EXTEND_RETENTION + `
 local job = redis.call('HGET', KEYS[1], 'job')
 if not job then
-  if redis.call('EXISTS', KEYS[4]) == 1 then return {'expired'} end
+  local tomb = redis.call('GET', KEYS[4])
+  if tomb and string.sub(tomb, 1, 9) ~= 'reserved:' then return {'expired'} end
   return {'missing'}
 end
-local expiresAt = extend(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+local expiresAt
+if ARGV[5] == '1' then
+  expiresAt = extend(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+else
+  expiresAt = redis.call('HGET', KEYS[1], 'expiresAt')
+end
 return {'found', job, expiresAt or ''}
 `)
 
 /** Same KEYS and ARGV as readScript → the result JSON, or nil. Reading a result counts as a read of the job. */
 export const readResultScript = luaScript(EXTEND_RETENTION + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-extend(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+if ARGV[5] == '1' then extend(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])) end
 return redis.call('GET', KEYS[3])
 `)
 

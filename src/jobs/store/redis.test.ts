@@ -122,7 +122,7 @@ describe.skipIf(!available)('redis store', () => {
       expect(await admin.pttl(`${prefix}:job:${id}:tomb`)).toBeGreaterThan(655_000)
       await admin.pexpire(`${prefix}:job:${id}`, 1000)
       await admin.hset(`${prefix}:job:${id}`, 'expiresAt', Date.now() + 1000)
-      const lookup = await store.get(id)
+      const lookup = await store.get(id, { extendRetention: true })
       expect(lookup.state === 'found' && Date.parse(lookup.expiresAt ?? '') - Date.now()).toBeGreaterThan(55_000)
       expect(await admin.pttl(`${prefix}:job:${id}`)).toBeGreaterThan(55_000)
     } finally {

@@ -17,11 +17,11 @@ import { closeRedis, createRedisConnection, isReplyError, redactUrl, storeUnavai
 import { applyEvent, queuedJob, type Job, type JobEvent, type JobStatus, type NewJobEvent } from '../model.ts'
 import { createAppender, fieldOf, type AppendOptions } from './redis-append.ts'
 import { createRedisKeys } from './redis-keys.ts'
-import { claimScript, createScript, readResultScript, readScript, removeScript, saveResultScript, touchScript } from './redis-scripts.ts'
+import { claimScript, createScript, readResultScript, readScript, releaseReservationScript, removeScript, reserveScript, saveResultScript, touchScript } from './redis-scripts.ts'
 import { createStreamReader } from './redis-stream-reader.ts'
 import { createEvictionSweep } from './redis-sweep.ts'
 import { createRedisListing } from './redis-listing.ts'
-import type { JobLookup, JobStore, NewJob, RetentionOptions } from './types.ts'
+import type { AppendListener, JobLookup, JobStore, NewJob, RetentionOptions } from './types.ts'
 
 export interface RedisStoreOptions extends RetentionOptions {
   url: string
@@ -66,7 +66,17 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
     readerConnection.disconnect()
     throw new Error(`Redis at ${redactUrl(options.url)} did not answer within ${Math.round((options.connectTimeoutMs ?? 10_000) / 1000)} s. Check REDIS_URL and that Redis is running.`)
   }
-  const appender = createAppender({ redis, keys, ttlMs, tombstoneTtlMs, writeWaitMs: options.writeWaitMs ?? 5000, now })
+  const appendListeners = new Set<AppendListener>()
+  const notifyAppended = (event: JobEvent, job: Job) => {
+    for (const listener of appendListeners) {
+      try {
+        listener(event, job)
+      } catch (error) {
+        log.error({ err: error, jobId: job.id }, 'an append listener failed')
+      }
+    }
+  }
+  const appender = createAppender({ redis, keys, ttlMs, tombstoneTtlMs, writeWaitMs: options.writeWaitMs ?? 5000, now, onWritten: notifyAppended })
   const reader = createStreamReader({ reader: readerConnection, commands: redis, keys, log })
   const sweep = createEvictionSweep({ redis, keys, intervalMs: options.sweepIntervalMs, log })
   const listing = createRedisListing({ redis, keys })
@@ -96,7 +106,7 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
     }
   }
 
-  const retentionArgs = (id: string) => [now(), ttlMs, tombstoneTtlMs, id]
+  const retentionArgs = (id: string, extend: boolean | undefined) => [now(), ttlMs, tombstoneTtlMs, id, extend === true ? 1 : 0]
   const retentionKeys = (id: string) => {
     const jobKeys = keys.ofJob(id)
     return [jobKeys.job, jobKeys.events, jobKeys.result, jobKeys.tomb, keys.expiring]
@@ -105,7 +115,24 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
   const store: RedisJobStore = {
     kind: 'redis',
 
-    async create ({ id, pipeline, stages, input, firstEvent }: NewJob) {
+    async reserve (id) {
+      const token = randomUUID()
+      const jobKeys = keys.ofJob(id)
+      const reserved = await write(connection => reserveScript.run(connection, [jobKeys.job, jobKeys.tomb], [token, tombstoneTtlMs]))
+      if (reserved !== 1) throw jobIdInUse()
+      return token
+    },
+
+    async releaseReservation (id, token) {
+      await write(connection => releaseReservationScript.run(connection, [keys.ofJob(id).tomb], [token]))
+    },
+
+    async isReserved (id) {
+      const tomb = await read(connection => connection.get(keys.ofJob(id).tomb))
+      return tomb?.startsWith('reserved:') === true
+    },
+
+    async create ({ id, pipeline, stages, input, firstEvent, reservation }: NewJob) {
       const at = now()
       const createdAt = new Date(at).toISOString()
       const initial = queuedJob({ id, pipeline, stages, input }, createdAt)
@@ -114,15 +141,16 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
       const jobKeys = keys.ofJob(id)
       const token = randomUUID()
       const created = await write(connection => createScript.run(connection, [jobKeys.job, jobKeys.events, jobKeys.tomb, keys.jobs, keys.unfinished], [
-        JSON.stringify(job), JSON.stringify(event), at, id, token, job.status
+        JSON.stringify(job), JSON.stringify(event), at, id, token, job.status, reservation ?? ''
       ]))
       if (created !== 1) throw jobIdInUse()
       appender.remember(job)
+      notifyAppended(event, job)
       return job
     },
 
-    async get (id): Promise<JobLookup> {
-      const [state, json, expiresAt] = await read(connection => readScript.run(connection, retentionKeys(id), retentionArgs(id))) as [string, string?, string?]
+    async get (id, readOptions): Promise<JobLookup> {
+      const [state, json, expiresAt] = await read(connection => readScript.run(connection, retentionKeys(id), retentionArgs(id, readOptions?.extendRetention))) as [string, string?, string?]
       if (state === 'expired') return { state: 'expired' }
       if (state !== 'found' || !json) return { state: 'missing' }
       return { state: 'found', job: JSON.parse(json) as Job, expiresAt: expiresAt ? new Date(Number(expiresAt)).toISOString() : null }
@@ -145,6 +173,11 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
     subscribe: (id, listener) => reader.subscribe(id, listener),
     subscriberCount: id => reader.count(id),
 
+    onAppended (listener) {
+      appendListeners.add(listener)
+      return () => { appendListeners.delete(listener) }
+    },
+
     async touch (id) {
       // Called fire-and-forget by the runner: it must never reject.
       if (redis.status !== 'ready') return
@@ -157,8 +190,8 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
       await write(connection => saveResultScript.run(connection, [jobKeys.job, jobKeys.result], [json]))
     },
 
-    async getResult (id) {
-      const json = await read(connection => readResultScript.run(connection, retentionKeys(id), retentionArgs(id))) as string | null
+    async getResult (id, readOptions) {
+      const json = await read(connection => readResultScript.run(connection, retentionKeys(id), retentionArgs(id, readOptions?.extendRetention))) as string | null
       return json === null ? undefined : JSON.parse(json)
     },
 

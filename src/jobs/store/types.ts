@@ -1,12 +1,12 @@
 /**
  * The job store: the single source of truth for every job's snapshot, event log and result.
- * Implementations: `memory.ts` (embedded, durable under DATA_DIR) and `redis.ts` (scale-out).
- * One shared test suite (`store.contract.ts`) runs over each of them.
+ * Implementations: `sqlite.ts` (embedded, durable under DATA_DIR; `:memory:` in tests) and
+ * `redis.ts` (scale-out). One shared suite (`test/support/store-contract.ts`) runs over each.
  *
  * Retention belongs to the store: queued and running jobs are pinned; a finished job expires
- * `jobTtlSeconds` after it finished or was last read, whichever is later; then a tombstone
- * answers "expired" for `tombstoneTtlSeconds`. Eviction happens in the background, never
- * inside a read.
+ * `jobTtlSeconds` after it finished or was last read by a client, whichever is later; then a
+ * tombstone answers "expired" for `tombstoneTtlSeconds`. Eviction happens in the background,
+ * never inside a read.
  */
 import type { Job, JobEvent, JobStatus, NewJobEvent } from '../model.ts'
 
@@ -22,9 +22,13 @@ export interface NewJob {
   input: Job['input']
   /** The first event, appended together with the snapshot (seq 1): the job is queued. */
   firstEvent: NewJobEvent
+  /** The token `reserve` gave for this id; the reservation is consumed by the create. */
+  reservation?: string
 }
 
 export type EventListener = (event: JobEvent) => void
+/** Sees every event this store instance writes, with the job's snapshot after it. */
+export type AppendListener = (event: JobEvent, job: Job) => void
 export type Unsubscribe = () => void
 
 export interface RetentionOptions {
@@ -32,19 +36,35 @@ export interface RetentionOptions {
   tombstoneTtlSeconds: number
 }
 
+export interface ReadOptions {
+  /** A client's read: a finished job is then kept at least `jobTtlSeconds` from now. */
+  extendRetention?: boolean
+}
+
 export interface JobStore {
-  /** Stores a new job and its first event. Throws `jobIdInUse` if the id was ever used (tombstones included). */
+  /**
+   * Claims an id for an upload that is about to be written, before any byte of it is stored.
+   * Throws `jobIdInUse` when the id is taken (a job, a tombstone, or another upload's reservation).
+   * Returns the token that `create` and `releaseReservation` take.
+   */
+  reserve: (id: string) => Promise<string>
+  /** Gives back an id whose upload was refused or failed, so it was never used. */
+  releaseReservation: (id: string, token: string) => Promise<void>
+  /** Whether an upload holds this id right now (start-up cleanup leaves its folder alone). */
+  isReserved: (id: string) => Promise<boolean>
+  /** Stores a new job and its first event. Throws `jobIdInUse` if the id was ever used or is reserved by another upload. */
   create: (job: NewJob) => Promise<Job>
-  /** The job with its retention; reading a finished job extends its expiry to at least now + TTL. */
-  get: (id: string) => Promise<JobLookup>
+  /** The job with its retention. */
+  get: (id: string, options?: ReadOptions) => Promise<JobLookup>
   /** Recent jobs, newest first. */
   list: (query: { status?: JobStatus, limit: number }) => Promise<Job[]>
   /** Jobs that are queued or running (start-up recovery, stall detection). */
   listUnfinished: () => Promise<Job[]>
   /**
-   * Appends an event and applies it to the snapshot in one operation; wakes subscribers.
-   * Returns null when the job is missing or already finished (a late writer lost a race
-   * with cancel or stall detection and must stop).
+   * Appends an event and applies it to the snapshot in one operation; wakes subscribers once it
+   * is stored. Returns null when the job is missing or already finished (a late writer lost a
+   * race with cancel or stall detection and must stop), or when the store could not save the
+   * job's progress (the store then ends the job `failed` with `storage_failed` itself).
    */
   append: (id: string, event: NewJobEvent) => Promise<JobEvent | null>
   /** Events with `seq > afterSeq`, in order. Empty for an unknown id. */
@@ -56,13 +76,15 @@ export interface JobStore {
   subscribe: (id: string, listener: EventListener) => Unsubscribe
   /** How many listeners a job has (0 once every stream has gone). */
   subscriberCount: (id: string) => number
+  /** Calls `listener` with every event this store instance writes (metrics). */
+  onAppended: (listener: AppendListener) => Unsubscribe
   /** Records that a running job's worker is alive (feeds stall detection without an event). */
   touch: (id: string) => Promise<void>
   /** Jobs running with no activity since `before`. */
   listStalled: (before: Date) => Promise<Job[]>
   saveResult: (id: string, result: unknown) => Promise<void>
   /** The stored result, or undefined when there is none. */
-  getResult: (id: string) => Promise<unknown>
+  getResult: (id: string, options?: ReadOptions) => Promise<unknown>
   /** Removes a finished job's data now, leaving a tombstone. */
   remove: (id: string) => Promise<void>
   /** Calls `listener` with the id of every job whose data is evicted, so its files can go too. */

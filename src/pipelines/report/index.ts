@@ -10,6 +10,7 @@
 import type { Pipeline } from '../../jobs/pipeline.ts'
 import { analyse } from './stages/analytics.ts'
 import { verifyArtifacts } from './stages/complete.ts'
+import { REPORT_ARTIFACTS } from './artifacts.ts'
 import { finalize } from './stages/finalizing.ts'
 import { forecastDepartments, forecastOverall, forecastRegions } from './stages/forecasting.ts'
 import { createPrepareSeries } from './stages/preparing.ts'
@@ -31,6 +32,7 @@ export function createReportPipeline ({ maxGroups, readThreads = 2 }: ReportPipe
     accepts: ['text/csv', 'text/tab-separated-values'],
     multipleFiles: false,
     createState: createReportState,
+    artifacts: REPORT_ARTIFACTS,
     stages: [
       { name: 'upload', title: 'Checking the file', endPercent: 5, run: checkUpload },
       { name: 'validation', title: 'Reading and validating rows', endPercent: 15, run: createValidateRows({ readThreads }) },

@@ -1,13 +1,12 @@
 /**
  * Prometheus metrics at `/metrics` (open, like /health): jobs by pipeline and status, stage
- * durations, uploaded bytes, queue depth, job-store latency, open event streams and the
+ * durations, uploaded bytes, job events written, queue depth, open event streams and the
  * messages sent on them, HTTP requests, and Node's process metrics. Each app has its own
  * registry, so several apps in one process (tests) never collide.
  */
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { createJobMetrics } from '../../metrics/job-metrics.ts'
-import { instrumentStore } from '../../metrics/instrument-store.ts'
 import type { SentMessageCounter } from '../../metrics/metered-sse-connection.ts'
 
 export interface MetricsDecorator {
@@ -24,18 +23,21 @@ export default fp(async function metricsPlugin (app) {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })
-  const { store, queue } = app.jobs
+  const { jobs } = app
 
   const jobMetrics = createJobMetrics(registers)
   // Jobs a previous run left queued or running are resumed or interrupted at start-up: know them first.
-  for (const job of await store.listUnfinished()) jobMetrics.jobFound(job)
-  instrumentStore(store, jobMetrics, registers)
+  for (const job of await jobs.listUnfinished()) jobMetrics.jobFound(job)
+  // Metrics follow the job service's events, the same ones streams get: no store is patched.
+  const stopFollowing = jobs.onEvent(jobMetrics.eventWritten)
+  jobs.onEvicted(jobMetrics.jobEvicted)
+  app.addHook('onClose', async () => stopFollowing())
 
   new Gauge({ // eslint-disable-line no-new -- registered on creation; read at scrape time
     name: 'stagecast_queue_depth',
     help: 'Jobs waiting for a worker',
     registers,
-    async collect () { this.set(await queue.depth()) }
+    async collect () { this.set(await jobs.queueDepth()) }
   })
   new Gauge({ // eslint-disable-line no-new -- registered on creation; read at scrape time
     name: 'stagecast_sse_streams_open',

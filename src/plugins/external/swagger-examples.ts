@@ -82,13 +82,14 @@ export const operationExamples: Record<string, Record<string, unknown>> = {
     409: error('job_id_in_use', 'Another upload already used this X-Job-Id. Generate a new UUID for each upload.'),
     413: error('file_too_large', 'The upload is larger than the limit of 536870912 bytes.'),
     415: error('unsupported_file_type', 'No pipeline accepts this file (detected type: application/zip). Upload a CSV/TSV for a report, or a PDF/PNG/JPEG/TIFF for intake.'),
-    503: overloadedExample
+    503: overloadedExample,
+    507: error('insufficient_storage', 'The server has no room left to store this upload or its job. Nothing was kept; try again later, and tell the server\'s operator if it keeps happening.')
   },
   'get /api/jobs': { 200: { jobs: [job] }, 400: error('invalid_request', 'Invalid request: querystring/limit must be <= 100') },
   'get /api/jobs/{id}': { 200: { ...job, links }, ...jobErrors },
   'delete /api/jobs/{id}': { ...jobErrors },
   'get /api/jobs/{id}/result': { 200: reportResult, ...jobErrors },
-  'get /api/jobs/{id}/report.pdf': { ...jobErrors, 404: error('no_report_pdf', 'This is a intake job; only report jobs have a PDF.') },
+  'get /api/jobs/{id}/report.pdf': { ...jobErrors, 404: error('no_such_artifact', 'This is a intake job; it has no report.pdf.') },
   'get /api/progress/{id}': { 400: error('invalid_last_event_id', 'Last-Event-ID must be the number of an event this stream sent.'), 410: expired },
   'get /health': { 200: { status: 'ok' } },
   'get /ready': { 200: { status: 'ready' }, 503: { status: 'unavailable', reason: 'The job store does not answer.' } },

@@ -10,7 +10,7 @@ export default async function healthRoutes (app: FastifyInstance) {
   app.get('/ready', { schema: { summary: 'Readiness probe: 503 while the job store does not answer', response: { 200: Status, 503: Status } } }, async (request, reply) => {
     if (app.streams.closing) return reply.status(503).send({ status: 'closing' })
     try {
-      await app.jobs.store.ping()
+      await app.jobs.ping()
       return { status: 'ready' }
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed')

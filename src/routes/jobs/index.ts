@@ -1,19 +1,15 @@
 /**
- * The jobs resource: upload (POST), read state, result and report PDF, list, cancel or delete.
- * Every read goes to the store — the single source of truth the progress stream also reads.
+ * The jobs resource: upload (POST), read state, result and the artifacts pipelines declare
+ * (the report's PDF), list, cancel or delete. Everything goes through the job service
+ * (`app.jobs`), the one door into the job system.
  */
-import { randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { AppError, jobExpired, jobIdInUse, jobNotFinished, jobNotFound, overloaded, shuttingDown } from '../../errors.ts'
-import { choosePipeline } from '../../jobs/choose-pipeline.ts'
+import { AppError, shuttingDown } from '../../errors.ts'
 import { jobLinks, toPublicJob } from '../../jobs/public-view.ts'
-import type { Job } from '../../jobs/model.ts'
-import { removeUploads } from '../../jobs/remove-uploads.ts'
 import { uploadRateLimit } from '../../plugins/external/rate-limit.ts'
 import { receiveUpload } from '../../uploads/receive-upload.ts'
 import { AcceptedBody, ErrorBody, JobBody, JobIdHeader, JobIdParams, Links, ListJobsQuery } from './schemas.ts'
@@ -24,15 +20,8 @@ const JobWithLinks = Type.Object({ ...JobBody.properties, links: Links })
 
 export default async function jobRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const { store, service, queue, pipelines, paths } = app.jobs
-
-  /** The job, or the 404/410 the contract asks for. Reading extends a finished job's retention. */
-  async function findJob (id: string): Promise<{ job: Job, expiresAt: string | null }> {
-    const lookup = await store.get(id)
-    if (lookup.state === 'missing') throw jobNotFound()
-    if (lookup.state === 'expired') throw jobExpired()
-    return lookup
-  }
+  const { jobs } = app
+  const linksOf = (id: string, pipeline: string) => jobLinks(id, app.access.linkToken(id), jobs.artifactsOf(pipeline))
 
   app.post('/', {
     config: { rateLimit: uploadRateLimit(app), shedUnderPressure: true },
@@ -40,41 +29,33 @@ export default async function jobRoutes (fastify: FastifyInstance) {
       summary: 'Upload a file and start a job',
       description: 'multipart/form-data: `file` (one or more for intake), optional `pipeline` (`report` or `intake`, inferred from the file type when absent), and any other text fields as the job\'s form fields.',
       headers: JobIdHeader,
-      response: { 202: AcceptedBody, 400: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody }
+      response: { 202: AcceptedBody, 400: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody, 507: ErrorBody }
     }
   }, async (request, reply) => {
     if (app.streams.closing) throw shuttingDown()
     if (!request.isMultipart()) throw new AppError('not_multipart', 415, 'Send the upload as multipart/form-data with the file in a field named "file".')
-    if (await queue.depth() >= app.config.MAX_QUEUED_JOBS) throw overloaded(`${app.config.MAX_QUEUED_JOBS} jobs are already waiting`)
-    const id = request.headers['x-job-id'] ?? randomUUID()
-    if ((await store.get(id)).state !== 'missing') throw jobIdInUse()
-
-    const upload = await receiveUpload(request, paths.uploadDir(id), app.config.MAX_UPLOAD_BYTES)
-    let job: Job
-    try {
-      const pipeline = choosePipeline(pipelines, upload.pipelineName, upload.files)
-      job = await service.submit({ id, pipeline, files: upload.files, fields: upload.fields })
-    } catch (error) {
-      await removeUploads(paths.uploadDir(id), upload.files)
-      throw error
-    }
-    const links = jobLinks(id, app.access.linkToken(id), job.pipeline)
-    return reply.status(202).header('location', links.self).header('x-job-id', id)
-      .send({ id, pipeline: job.pipeline, status: job.status, createdAt: job.createdAt, links })
+    const requestedId = request.headers['x-job-id']
+    const job = await jobs.submit({
+      ...(requestedId ? { requestedId } : {}),
+      receive: dir => receiveUpload(request, dir, app.config.MAX_UPLOAD_BYTES)
+    })
+    const links = linksOf(job.id, job.pipeline)
+    return reply.status(202).header('location', links.self).header('x-job-id', job.id)
+      .send({ id: job.id, pipeline: job.pipeline, status: job.status, createdAt: job.createdAt, links })
   })
 
   app.get('/', {
     schema: { summary: 'Recent jobs, newest first', querystring: ListJobsQuery, response: { 200: Type.Object({ jobs: Type.Array(JobBody) }) } }
   }, async request => {
-    const jobs = await store.list({ status: request.query.status, limit: request.query.limit })
-    return { jobs: jobs.map(job => toPublicJob(job, null)) }
+    const list = await jobs.list({ status: request.query.status, limit: request.query.limit })
+    return { jobs: list.map(job => toPublicJob(job, null)) }
   })
 
   app.get('/:id', {
     schema: { summary: 'A job\'s current state', params: JobIdParams, response: { 200: JobWithLinks, ...errors } }
   }, async request => {
-    const { job, expiresAt } = await findJob(request.params.id)
-    return { ...toPublicJob(job, expiresAt), links: jobLinks(job.id, app.access.linkToken(job.id), job.pipeline) }
+    const { job, expiresAt } = await jobs.find(request.params.id)
+    return { ...toPublicJob(job, expiresAt), links: linksOf(job.id, job.pipeline) }
   })
 
   app.get('/:id/result', {
@@ -86,32 +67,32 @@ export default async function jobRoutes (fastify: FastifyInstance) {
       response: { 200: Type.Unknown({ description: 'The result document (see CONTRACT.md)' }), ...errors }
     }
   }, async (request, reply) => {
-    const { job } = await findJob(request.params.id)
-    if (job.status !== 'completed' && job.status !== 'failed') throw jobNotFinished(job.status)
-    const result = await store.getResult(job.id)
-    if (result === undefined) throw jobNotFinished(job.status)
-    if (job.status === 'failed') reply.header('stagecast-result', 'partial')
+    const { result, partial } = await jobs.result(request.params.id)
+    if (partial) reply.header('stagecast-result', 'partial')
     return reply.type('application/json; charset=utf-8').send(result)
   })
 
-  app.get('/:id/report.pdf', {
-    config: { jobToken: true },
-    schema: { summary: 'The report as a PDF (report jobs)', params: JobIdParams, produces: ['application/pdf'], response: { 200: Type.Unknown({ description: 'application/pdf' }), ...errors } }
-  }, async (request, reply) => {
-    const { job } = await findJob(request.params.id)
-    if (job.pipeline !== 'report') throw new AppError('no_report_pdf', 404, `This is a ${job.pipeline} job; only report jobs have a PDF.`)
-    if (job.status !== 'completed') throw jobNotFinished(job.status)
-    const path = join(paths.artifactDir(job.id), 'report.pdf')
-    const { size } = await stat(path).catch(() => { throw new AppError('report_missing', 404, 'The PDF of this report is no longer available. Upload the file again.') })
-    return reply.type('application/pdf').header('content-length', size)
-      .header('content-disposition', `attachment; filename="stagecast-report-${job.id.slice(0, 8)}.pdf"`)
-      .send(createReadStream(path))
-  })
+  // One route per artifact a pipeline declares, so each is documented with its own type.
+  const artifacts = new Map([...jobs.pipelines.values()].flatMap(pipeline => pipeline.artifacts ?? []).map(artifact => [artifact.name, artifact]))
+  for (const artifact of artifacts.values()) {
+    app.get(`/:id/${artifact.name}`, {
+      config: { jobToken: true },
+      schema: { summary: artifact.summary, params: JobIdParams, produces: [artifact.type], response: { 200: Type.Unknown({ description: artifact.type }), ...errors } }
+    }, async (request, reply) => {
+      const file = await jobs.artifact(request.params.id, artifact.name)
+      const { size } = await stat(file.path).catch(() => {
+        throw new AppError('artifact_missing', 404, `The ${artifact.name} of this job is no longer available. Upload the file again.`)
+      })
+      return reply.type(file.type).header('content-length', size)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .send(createReadStream(file.path))
+    })
+  }
 
   app.delete('/:id', {
     schema: { summary: 'Cancel a queued or running job, or delete a finished job\'s data', params: JobIdParams, response: { 204: Type.Null(), ...errors } }
   }, async (request, reply) => {
-    await service.cancelOrDelete(request.params.id)
+    await jobs.cancelOrDelete(request.params.id)
     return reply.status(204).send(null)
   })
 }

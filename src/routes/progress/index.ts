@@ -26,7 +26,7 @@ Resume with the \`Last-Event-ID\` header or \`?lastEventId=N\`; a resume after t
 export default async function progressRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { config } = app
-  const { store } = app.jobs
+  const { jobs } = app
 
   app.get('/:id', {
     config: { jobToken: true },
@@ -60,9 +60,9 @@ export default async function progressRoutes (fastify: FastifyInstance) {
       return reply.hijack()
     }
 
-    let lookup: Awaited<ReturnType<typeof store.get>>
+    let lookup: Awaited<ReturnType<typeof jobs.lookup>>
     try {
-      lookup = await store.get(id)
+      lookup = await jobs.lookup(id)
     } catch (error) {
       // With Redis down a 503 would make EventSource give up for good; a dropped connection
       // makes it retry after `retry` ms and resume once the store answers again.
@@ -83,7 +83,7 @@ export default async function progressRoutes (fastify: FastifyInstance) {
       jobId: id,
       afterSeq,
       status: lookup.state === 'found' ? lookup.job.status : 'waiting',
-      store,
+      events: jobs.events,
       connection,
       retryMs: config.SSE_RETRY_MS,
       heartbeatMs: config.HEARTBEAT_SECONDS * 1000,

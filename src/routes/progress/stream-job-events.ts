@@ -16,7 +16,7 @@ export interface StreamJobEventsOptions {
   afterSeq: number
   /** The job's status when the stream opened, or `waiting` when it does not exist yet. */
   status: JobStatus | 'waiting'
-  store: JobStore
+  events: Pick<JobStore, 'readEventsAfter' | 'subscribe'>
   connection: SseConnection
   retryMs: number
   heartbeatMs: number
@@ -42,7 +42,7 @@ function frameOf (jobId: string, event: JobEvent): string {
 }
 
 export async function streamJobEvents (options: StreamJobEventsOptions): Promise<void> {
-  const { jobId, store, connection } = options
+  const { jobId, events: store, connection } = options
   let lastSentSeq = options.afterSeq
   let status = options.status
   let replaying = true

@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { StageContext } from '../../../jobs/pipeline.ts'
 import type { ReportState } from '../state.ts'
-import { REPORT_PDF } from './finalizing.ts'
+import { REPORT_PDF } from '../artifacts.ts'
 
 export async function verifyArtifacts (ctx: StageContext<ReportState>): Promise<void> {
   const handle = await open(join(ctx.artifactDir, REPORT_PDF), 'r')

@@ -8,8 +8,7 @@ import { join } from 'node:path'
 import type { StageContext } from '../../../jobs/pipeline.ts'
 import { buildDocument } from '../result.ts'
 import type { ReportState } from '../state.ts'
-
-export const REPORT_PDF = 'report.pdf'
+import { REPORT_PDF } from '../artifacts.ts'
 
 /** The PDF writer, imported on first use (imports are cached, so later calls cost nothing). */
 export const loadPdfWriter = () => import('../pdf/report.ts')

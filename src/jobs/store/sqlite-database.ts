@@ -1,0 +1,131 @@
+/**
+ * Opens the embedded store's SQLite database (Node's built-in `node:sqlite`: no native build,
+ * nothing downloaded) and lays out its tables. Retention lives in indexed columns, so the
+ * background sweep is a few DELETE statements, and events are keyed (job_id, seq) so a sequence
+ * number can never be stored twice.
+ *
+ * WAL with `synchronous = NORMAL`: a killed process loses no committed transaction, and a commit
+ * costs no fsync. `locking_mode = EXCLUSIVE` holds the file for this process alone, so a second
+ * server pointed at the same DATA_DIR fails at start-up instead of splitting the jobs in two.
+ */
+import { renameSync } from 'node:fs'
+import { DatabaseSync } from 'node:sqlite'
+import type { Logger } from '../../logger.ts'
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id         TEXT PRIMARY KEY,
+  status     TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  -- null while queued or running (pinned); set when the job finishes and moved on by reads
+  expires_at INTEGER,
+  seq        INTEGER NOT NULL,
+  snapshot   TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_at);
+CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at);
+CREATE INDEX IF NOT EXISTS jobs_by_expiry ON jobs (expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS events (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  seq    INTEGER NOT NULL,
+  body   TEXT NOT NULL,
+  PRIMARY KEY (job_id, seq)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS results (
+  job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+  body   TEXT NOT NULL
+) STRICT;
+
+-- An evicted job's id answers 410 until the tombstone expires, and is never reused.
+CREATE TABLE IF NOT EXISTS tombstones (
+  id         TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS tombstones_by_expiry ON tombstones (expires_at);
+
+-- An id claimed by an upload that is still arriving: no second upload can take it.
+CREATE TABLE IF NOT EXISTS reservations (
+  id          TEXT PRIMARY KEY,
+  token       TEXT NOT NULL,
+  reserved_at INTEGER NOT NULL
+) STRICT;
+
+-- Records that could not be read back, kept for a person to look at rather than deleted.
+CREATE TABLE IF NOT EXISTS quarantine (
+  job_id   TEXT NOT NULL,
+  reason   TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  snapshot TEXT
+) STRICT;
+`
+
+/** SQLite's primary result codes that the store tells apart (extended codes carry them in the low byte). */
+export const SQLITE = { BUSY: 5, READONLY: 8, IOERR: 10, CORRUPT: 11, FULL: 13, CANTOPEN: 14, NOTADB: 26 } as const
+
+export function sqliteCode (error: unknown): number | undefined {
+  const code = (error as { errcode?: unknown }).errcode
+  return typeof code === 'number' ? code & 0xff : undefined
+}
+
+export interface OpenedDatabase {
+  db: DatabaseSync
+  /** Where a corrupt database file was moved before a new one was started, if that happened. */
+  quarantinedFile?: string
+}
+
+/**
+ * Opens (or creates) the database at `path` (`:memory:` for tests and benchmarks). A file that is
+ * not a database, or is damaged past reading, is moved aside — never deleted — and a new one
+ * started, so the server comes up and the old file can still be examined.
+ */
+export function openDatabase (path: string, log: Logger, now: () => number = Date.now): OpenedDatabase {
+  try {
+    return { db: prepare(path) }
+  } catch (error) {
+    const code = sqliteCode(error)
+    if (path === ':memory:' || (code !== SQLITE.CORRUPT && code !== SQLITE.NOTADB)) throw describeOpenError(error, path)
+    const quarantinedFile = `${path}.corrupt-${now()}`
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        renameSync(path + suffix, quarantinedFile + suffix)
+      } catch (renameError) {
+        if ((renameError as NodeJS.ErrnoException).code !== 'ENOENT') throw renameError
+      }
+    }
+    log.error({ err: error, file: path, movedTo: quarantinedFile }, 'the job database is damaged; it was moved aside and a new one started')
+    return { db: prepare(path), quarantinedFile }
+  }
+}
+
+function prepare (path: string): DatabaseSync {
+  const db = new DatabaseSync(path)
+  try {
+    db.exec('PRAGMA journal_mode = WAL')
+    db.exec('PRAGMA synchronous = NORMAL')
+    db.exec('PRAGMA foreign_keys = ON')
+    if (path !== ':memory:') db.exec('PRAGMA locking_mode = EXCLUSIVE')
+    // Taking the write lock now makes a second process on the same file fail here, at start-up.
+    db.exec('BEGIN IMMEDIATE')
+    db.exec(SCHEMA)
+    db.exec('COMMIT')
+    // Reads every table's root page: a damaged file fails now, not on the first request.
+    db.prepare('SELECT (SELECT count(*) FROM jobs WHERE expires_at IS NULL), (SELECT count(*) FROM tombstones)').get()
+    return db
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+function describeOpenError (error: unknown, path: string): Error {
+  const code = sqliteCode(error)
+  if (code === SQLITE.BUSY) {
+    return new Error(`The job database ${path} is in use by another stagecast process. Give each server its own DATA_DIR, or use REDIS_URL to run several.`, { cause: error })
+  }
+  if (code === SQLITE.CANTOPEN || code === SQLITE.READONLY) {
+    return new Error(`The job database ${path} cannot be opened for writing. Check that DATA_DIR is writable by this user.`, { cause: error })
+  }
+  return error instanceof Error ? error : new Error(String(error))
+}

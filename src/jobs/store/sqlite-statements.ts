@@ -1,0 +1,39 @@
+/** Every SQL statement the embedded store runs, prepared once when the database opens. */
+import type { DatabaseSync } from 'node:sqlite'
+
+export function createSqliteStatements (db: DatabaseSync) {
+  return {
+    job: db.prepare('SELECT snapshot, expires_at FROM jobs WHERE id = ?'),
+    unfinished: db.prepare("SELECT id, snapshot FROM jobs WHERE status IN ('queued', 'running')"),
+    list: db.prepare('SELECT id, snapshot FROM jobs ORDER BY created_at DESC LIMIT ?'),
+    listByStatus: db.prepare('SELECT id, snapshot FROM jobs WHERE status = ? ORDER BY created_at DESC LIMIT ?'),
+    insertJob: db.prepare('INSERT INTO jobs (id, status, created_at, expires_at, seq, snapshot) VALUES (?, ?, ?, NULL, ?, ?)'),
+    updateJob: db.prepare('UPDATE jobs SET status = ?, seq = ?, snapshot = ?, expires_at = ? WHERE id = ?'),
+    extendRetention: db.prepare('UPDATE jobs SET expires_at = max(expires_at, ?1) WHERE id = ?2 AND expires_at IS NOT NULL'),
+    deleteJob: db.prepare('DELETE FROM jobs WHERE id = ?'),
+
+    insertEvent: db.prepare('INSERT INTO events (job_id, seq, body) VALUES (?, ?, ?)'),
+    eventsAfter: db.prepare('SELECT body FROM events WHERE job_id = ? AND seq > ? ORDER BY seq'),
+
+    saveResult: db.prepare('INSERT INTO results (job_id, body) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET body = excluded.body'),
+    result: db.prepare('SELECT body FROM results WHERE job_id = ?'),
+
+    tombstone: db.prepare('SELECT 1 FROM tombstones WHERE id = ?'),
+    insertTombstone: db.prepare('INSERT INTO tombstones (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at'),
+    /** ?1 the tombstones' expiry, ?2 now: every finished job whose retention has run out. */
+    tombstoneExpired: db.prepare('INSERT INTO tombstones (id, expires_at) SELECT id, ?1 FROM jobs WHERE expires_at <= ?2 ON CONFLICT (id) DO NOTHING'),
+    deleteExpired: db.prepare('DELETE FROM jobs WHERE expires_at <= ? RETURNING id'),
+    deleteExpiredTombstones: db.prepare('DELETE FROM tombstones WHERE expires_at <= ?'),
+
+    /** ?1 id, ?2 token, ?3 now: claims the id unless a job, a tombstone or another reservation has it. */
+    reservationFor: db.prepare(`INSERT INTO reservations (id, token, reserved_at) SELECT ?1, ?2, ?3
+      WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE id = ?1) AND NOT EXISTS (SELECT 1 FROM tombstones WHERE id = ?1)
+      ON CONFLICT (id) DO NOTHING`),
+    reservation: db.prepare('SELECT token FROM reservations WHERE id = ?'),
+    releaseReservation: db.prepare('DELETE FROM reservations WHERE id = ? AND token = ?'),
+    clearReservations: db.prepare('DELETE FROM reservations'),
+
+    quarantine: db.prepare('INSERT INTO quarantine (job_id, reason, at, snapshot) VALUES (?, ?, ?, ?)'),
+    ping: db.prepare('SELECT 1')
+  }
+}

@@ -1,0 +1,415 @@
+/**
+ * The embedded job store on SQLite (`node:sqlite`): jobs, their event logs, results, tombstones
+ * and upload reservations in one database file under DATA_DIR (`:memory:` for tests).
+ *
+ * Queued and running jobs are also held in memory, each with two snapshots: `pending` (every
+ * event handed to `append`) and `committed` (what the database holds). Appends made in the same
+ * tick are written in one transaction; only after it commits are the events handed to
+ * subscribers, so a client never holds an event id that a restart could hand out again. When a
+ * write fails (disk full, I/O error) the batch is rolled back, its jobs go back to their
+ * committed snapshot and stop taking events, and the store ends each of them `failed` with
+ * `storage_failed` as soon as the disk takes a write again: the sequence numbers given out stay
+ * exactly the stored ones.
+ */
+import { randomUUID } from 'node:crypto'
+import { insufficientStorage, jobIdInUse, STORAGE_FAILED, storageUnavailable, type AppError } from '../../errors.ts'
+import type { Logger } from '../../logger.ts'
+import { applyEvent, isTerminal, queuedJob, type Job, type JobEvent, type NewJobEvent } from '../model.ts'
+import { openDatabase, SQLITE, sqliteCode } from './sqlite-database.ts'
+import { createSqliteStatements } from './sqlite-statements.ts'
+import type { AppendListener, EventListener, JobLookup, JobStore, NewJob, RetentionOptions } from './types.ts'
+
+export interface SqliteStoreOptions extends RetentionOptions {
+  /** The database file, or `:memory:`. */
+  path: string
+  sweepIntervalMs: number
+  log: Logger
+  /** How often the store retries ending a job whose progress it could not save. */
+  repairIntervalMs?: number
+  now?: () => number
+}
+
+interface LiveJob {
+  committed: Job
+  pending: Job
+  lastActivity: number
+  /** Its progress could not be saved: it takes no more events until the store has ended it. */
+  doomed: boolean
+}
+
+interface PendingAppend { live: LiveJob, event: JobEvent, resolve: (event: JobEvent | null) => void }
+
+export type SqliteJobStore = JobStore & {
+  readonly kind: 'sqlite'
+  /** Runs the retention sweep now (tests; it also runs on its own timer). */
+  sweep: () => void
+}
+
+export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore {
+  const { log } = options
+  const now = options.now ?? Date.now
+  const ttlMs = options.jobTtlSeconds * 1000
+  const tombstoneTtlMs = options.tombstoneTtlSeconds * 1000
+  const { db } = openDatabase(options.path, log, now)
+  const sql = createSqliteStatements(db)
+
+  const live = new Map<string, LiveJob>()
+  const listeners = new Map<string, Set<EventListener>>()
+  const appendListeners = new Set<AppendListener>()
+  const evictionListeners: Array<(id: string) => void> = []
+  let batch: PendingAppend[] = []
+  let flushScheduled = false
+  let repairTimer: NodeJS.Timeout | undefined
+  let closed = false
+
+  // A new process has no uploads in flight: reservations left by a crash are void.
+  sql.clearReservations.run()
+  for (const row of sql.unfinished.all()) {
+    const job = parseJob(row.id as string, row.snapshot as string)
+    if (job) live.set(job.id, { committed: job, pending: job, lastActivity: now(), doomed: false })
+  }
+
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const expiryOf = (job: Job) => job.finishedAt === null ? null : Date.parse(job.finishedAt) + ttlMs
+
+  function transaction<T> (work: () => T): T {
+    db.exec('BEGIN')
+    try {
+      const result = work()
+      db.exec('COMMIT')
+      return result
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK')
+      throw error
+    }
+  }
+
+  /** A write error as the client should see it: 507 when the disk is full, else 503. */
+  function writeFailure (error: unknown): AppError {
+    log.error({ err: error }, 'the job database could not be written')
+    return sqliteCode(error) === SQLITE.FULL ? insufficientStorage() : storageUnavailable()
+  }
+
+  /** Reads a stored snapshot; an unreadable one is quarantined with its job id, never silently skipped. */
+  function parseJob (id: string, json: string): Job | undefined {
+    try {
+      return JSON.parse(json) as Job
+    } catch (error) {
+      quarantine(id, 'unreadable snapshot', json, error)
+      return undefined
+    }
+  }
+
+  function parseEvents (id: string, rows: ReadonlyArray<Record<string, unknown>>): JobEvent[] {
+    try {
+      return rows.map(row => JSON.parse(row.body as string) as JobEvent)
+    } catch (error) {
+      quarantine(id, 'unreadable event', null, error)
+      return []
+    }
+  }
+
+  function quarantine (id: string, reason: string, snapshot: string | null, error: unknown) {
+    log.error({ err: error, jobId: id, reason }, 'a stored job could not be read; it was moved to quarantine')
+    try {
+      transaction(() => {
+        sql.quarantine.run(id, reason, now(), snapshot ?? (sql.job.get(id)?.snapshot as string | undefined) ?? null)
+        sql.deleteJob.run(id)
+        sql.insertTombstone.run(id, now() + tombstoneTtlMs)
+      })
+      live.delete(id)
+    } catch (writeError) {
+      log.error({ err: writeError, jobId: id }, 'could not quarantine an unreadable job')
+    }
+  }
+
+  function emit (id: string, event: JobEvent, job: Job) {
+    for (const listener of listeners.get(id) ?? []) {
+      try {
+        listener(event)
+      } catch (error) {
+        log.error({ err: error, jobId: id }, 'an event subscriber failed')
+      }
+    }
+    for (const listener of appendListeners) {
+      try {
+        listener(event, job)
+      } catch (error) {
+        log.error({ err: error, jobId: id }, 'an append listener failed')
+      }
+    }
+  }
+
+  function scheduleFlush () {
+    if (flushScheduled) return
+    flushScheduled = true
+    setImmediate(flush)
+  }
+
+  /**
+   * Writes every append of this tick in one transaction, then tells subscribers. Reads call it
+   * first too, so a client always reads what has been appended (and nothing uncommitted).
+   */
+  function flush () {
+    flushScheduled = false
+    const writes = batch
+    batch = []
+    if (writes.length === 0) return
+    const jobs = new Set(writes.map(write => write.live))
+    try {
+      transaction(() => {
+        for (const { live, event } of writes) sql.insertEvent.run(live.pending.id, event.seq, JSON.stringify(event))
+        for (const { pending } of jobs) sql.updateJob.run(pending.status, pending.seq, JSON.stringify(pending), expiryOf(pending), pending.id)
+      })
+    } catch (error) {
+      for (const job of jobs) doom(job, error)
+      for (const write of writes) write.resolve(null)
+      return
+    }
+    for (const job of jobs) {
+      job.committed = job.pending
+      if (isTerminal(job.committed.status)) live.delete(job.committed.id)
+    }
+    for (const { live: job, event, resolve } of writes) {
+      resolve(event)
+      emit(job.committed.id, event, job.committed)
+    }
+  }
+
+  function doom (job: LiveJob, error: unknown) {
+    job.pending = job.committed
+    if (job.doomed) return
+    job.doomed = true
+    log.error({ err: error, jobId: job.committed.id, seq: job.committed.seq }, 'could not save the job\'s progress; it will be ended as failed')
+    repairTimer ??= setInterval(endDoomedJobs, options.repairIntervalMs ?? 1000)
+  }
+
+  /** Ends every job whose progress could not be saved, once the database takes a write again. */
+  function endDoomedJobs () {
+    for (const job of live.values()) {
+      if (!job.doomed) continue
+      const { committed } = job
+      const event = {
+        type: 'failed',
+        stage: committed.stage,
+        code: STORAGE_FAILED,
+        message: 'The server could not save this job\'s progress (its storage is full or failing), so the job was stopped. Upload the file again; if it keeps happening, tell the server\'s operator.',
+        seq: committed.seq + 1,
+        at: iso(now())
+      } satisfies JobEvent
+      const ended = applyEvent(committed, event)
+      try {
+        transaction(() => {
+          sql.insertEvent.run(ended.id, event.seq, JSON.stringify(event))
+          sql.updateJob.run(ended.status, ended.seq, JSON.stringify(ended), expiryOf(ended), ended.id)
+        })
+      } catch {
+        return // still failing: the next round tries again
+      }
+      job.committed = job.pending = ended
+      live.delete(ended.id)
+      log.warn({ jobId: ended.id, seq: event.seq }, 'job ended as failed after its progress could not be saved')
+      emit(ended.id, event, ended)
+    }
+    if (![...live.values()].some(job => job.doomed)) {
+      clearInterval(repairTimer)
+      repairTimer = undefined
+    }
+  }
+
+  function evicted (ids: string[]) {
+    for (const id of ids) {
+      for (const listener of evictionListeners) listener(id)
+    }
+  }
+
+  function sweep () {
+    const at = now()
+    try {
+      const ids = transaction(() => {
+        sql.tombstoneExpired.run(at + tombstoneTtlMs, at)
+        const gone = sql.deleteExpired.all(at).map(row => row.id as string)
+        sql.deleteExpiredTombstones.run(at)
+        return gone
+      })
+      evicted(ids)
+    } catch (error) {
+      log.error({ err: error }, 'the retention sweep failed; it runs again on its next tick')
+    }
+  }
+
+  const sweepTimer = setInterval(sweep, options.sweepIntervalMs)
+
+  function lookup (id: string, extendRetention: boolean): JobLookup {
+    flush()
+    const row = sql.job.get(id)
+    if (!row) return sql.tombstone.get(id) ? { state: 'expired' } : { state: 'missing' }
+    const job = parseJob(id, row.snapshot as string)
+    if (!job) return { state: 'expired' }
+    let expiresAt = row.expires_at as number | null
+    if (extendRetention && expiresAt !== null && expiresAt < now() + ttlMs) {
+      expiresAt = now() + ttlMs
+      try {
+        sql.extendRetention.run(expiresAt, id)
+      } catch (error) {
+        log.warn({ err: error, jobId: id }, 'could not extend a job\'s retention')
+      }
+    }
+    return { state: 'found', job, expiresAt: expiresAt === null ? null : iso(expiresAt) }
+  }
+
+  return {
+    kind: 'sqlite',
+    sweep,
+
+    async reserve (id) {
+      const token = randomUUID()
+      try {
+        if (sql.reservationFor.run(id, token, now()).changes === 0) throw jobIdInUse()
+      } catch (error) {
+        throw sqliteCode(error) === undefined ? error : writeFailure(error)
+      }
+      return token
+    },
+
+    async releaseReservation (id, token) {
+      try {
+        sql.releaseReservation.run(id, token)
+      } catch (error) {
+        // A reservation that could not be deleted only blocks its own id until the next start.
+        log.warn({ err: error, jobId: id }, 'could not release an upload reservation')
+      }
+    },
+
+    async isReserved (id) {
+      return sql.reservation.get(id) !== undefined
+    },
+
+    async create ({ id, pipeline, stages, input, firstEvent, reservation }: NewJob) {
+      const at = iso(now())
+      const event = { ...firstEvent, seq: 1, at } as JobEvent
+      const job = applyEvent(queuedJob({ id, pipeline, stages, input }, at), event)
+      try {
+        transaction(() => {
+          const held = sql.reservation.get(id)?.token as string | undefined
+          if ((held !== undefined && held !== reservation) || sql.tombstone.get(id) || sql.job.get(id)) throw jobIdInUse()
+          if (held !== undefined) sql.releaseReservation.run(id, held)
+          sql.insertJob.run(id, job.status, job.createdAt, job.seq, JSON.stringify(job))
+          sql.insertEvent.run(id, event.seq, JSON.stringify(event))
+        })
+      } catch (error) {
+        throw sqliteCode(error) === undefined ? error : writeFailure(error)
+      }
+      const entry: LiveJob = { committed: job, pending: job, lastActivity: now(), doomed: false }
+      live.set(id, entry)
+      emit(id, event, job)
+      return job
+    },
+
+    async get (id, readOptions) {
+      return lookup(id, readOptions?.extendRetention === true)
+    },
+
+    async list ({ status, limit }) {
+      flush()
+      const rows = status ? sql.listByStatus.all(status, limit) : sql.list.all(limit)
+      return rows.flatMap(row => parseJob(row.id as string, row.snapshot as string) ?? [])
+    },
+
+    async listUnfinished () {
+      return [...live.values()].map(job => job.committed)
+    },
+
+    async append (id, input: NewJobEvent) {
+      const job = live.get(id)
+      if (!job || job.doomed || isTerminal(job.pending.status)) return null
+      const event = { ...input, seq: job.pending.seq + 1, at: iso(now()) } as JobEvent
+      job.pending = applyEvent(job.pending, event)
+      job.lastActivity = now()
+      return new Promise(resolve => {
+        batch.push({ live: job, event, resolve })
+        scheduleFlush()
+      })
+    },
+
+    async readEventsAfter (id, afterSeq) {
+      flush()
+      return parseEvents(id, sql.eventsAfter.all(id, Math.max(0, afterSeq)))
+    },
+
+    subscribe (id, listener) {
+      let set = listeners.get(id)
+      if (!set) listeners.set(id, set = new Set())
+      set.add(listener)
+      return () => {
+        set.delete(listener)
+        if (set.size === 0 && listeners.get(id) === set) listeners.delete(id)
+      }
+    },
+
+    subscriberCount: id => listeners.get(id)?.size ?? 0,
+
+    onAppended (listener) {
+      appendListeners.add(listener)
+      return () => { appendListeners.delete(listener) }
+    },
+
+    async touch (id) {
+      const job = live.get(id)
+      if (job) job.lastActivity = now()
+    },
+
+    async listStalled (before) {
+      return [...live.values()]
+        .filter(job => !job.doomed && job.committed.status === 'running' && job.lastActivity < before.getTime())
+        .map(job => job.committed)
+    },
+
+    async saveResult (id, result) {
+      try {
+        sql.saveResult.run(id, JSON.stringify(result))
+      } catch (error) {
+        const job = live.get(id)
+        if (job) doom(job, error)
+        throw writeFailure(error)
+      }
+    },
+
+    async getResult (id, readOptions) {
+      const row = sql.result.get(id)
+      if (!row) return undefined
+      if (readOptions?.extendRetention) lookup(id, true)
+      return JSON.parse(row.body as string)
+    },
+
+    async remove (id) {
+      const row = sql.job.get(id)
+      if (!row || live.has(id)) return
+      try {
+        transaction(() => {
+          sql.deleteJob.run(id)
+          sql.insertTombstone.run(id, now() + tombstoneTtlMs)
+        })
+      } catch (error) {
+        throw writeFailure(error)
+      }
+      evicted([id])
+    },
+
+    onEvicted (listener) { evictionListeners.push(listener) },
+
+    async ping () {
+      if (closed) throw new Error('The job store is closed')
+      sql.ping.get()
+    },
+
+    async close () {
+      if (closed) return
+      closed = true
+      clearInterval(sweepTimer)
+      clearInterval(repairTimer)
+      flush()
+      db.close()
+    }
+  }
+}
