@@ -46,15 +46,15 @@ export class DataDirError extends Error {}
 
 /** Creates the top folder (or says, naming DATA_DIR, why it cannot). */
 export function createDataDir (root: string, log: Logger): DataDir {
+  const uploadsRoot = join(root, 'uploads')
+  const scratchRoot = join(root, 'scratch')
   try {
-    mkdirSync(root, { recursive: true })
+    mkdirSync(uploadsRoot, { recursive: true })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way (it must be a folder)' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'this user may not write there' : (error as Error).message
     throw new DataDirError(`DATA_DIR=${root} cannot be used: ${why}. Point DATA_DIR at a writable folder.`, { cause: error })
   }
-  const uploadsRoot = join(root, 'uploads')
-  const scratchRoot = join(root, 'scratch')
   const uploadDir = (jobId: string) => join(uploadsRoot, jobId)
   const artifactDir = (jobId: string) => join(root, 'artifacts', jobId)
 

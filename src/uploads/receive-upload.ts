@@ -24,7 +24,9 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
   const files: JobInputFile[] = []
   const fields: Record<string, string> = {}
   let pipelineName: string | undefined
-  await mkdir(dir, { recursive: true })
+  // Not recursive: on a read-only or vanished DATA_DIR a recursive mkdir reports ENOENT instead
+  // of the real cause, and the parent is made at start-up (data-dir.ts).
+  await mkdir(dir).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'EEXIST') throw error })
   try {
     for await (const part of request.parts()) {
       if (!FIELD_NAME.test(part.fieldname)) {
