@@ -15,7 +15,15 @@ try {
 }
 
 useCompileCache()
-const app = await buildApp(config)
+let app: Awaited<ReturnType<typeof buildApp>>
+try {
+  app = await buildApp(config)
+} catch (error) {
+  // A setting the checks above could not judge (DATA_DIR unusable, its database held by another
+  // process): one line that names it, not a stack trace.
+  console.error(`stagecast: cannot start: ${(error as Error).message}`)
+  process.exit(1)
+}
 
 let stopping = false
 async function shutdown (signal: string) {

@@ -15,9 +15,9 @@
  * Removal never throws: a file that cannot be removed is logged and left, because no cleanup
  * failure may take down the server or a request.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { readdir, rm, rmdir, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { Logger } from '../logger.ts'
 import { isCanonicalJobId } from './job-id.ts'
 import type { JobInputFile } from './pipeline.ts'
@@ -49,10 +49,14 @@ export function createDataDir (root: string, log: Logger): DataDir {
   const uploadsRoot = join(root, 'uploads')
   const scratchRoot = join(root, 'scratch')
   try {
-    mkdirSync(uploadsRoot, { recursive: true })
+    makeFolders(uploadsRoot)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way (it must be a folder)' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'this user may not write there' : (error as Error).message
+    const why = code === 'ENOTDIR' || code === 'EEXIST'
+      ? 'a file is in the way (it must be a folder)'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'this user may not write there'
+        : code === 'ENOENT' ? 'a folder cannot be created there' : (error as Error).message
     throw new DataDirError(`DATA_DIR=${root} cannot be used: ${why}. Point DATA_DIR at a writable folder.`, { cause: error })
   }
   const uploadDir = (jobId: string) => join(uploadsRoot, jobId)
@@ -106,6 +110,22 @@ export function createDataDir (root: string, log: Logger): DataDir {
       return removed
     }
   }
+}
+
+/**
+ * `mkdir -p` one level at a time from the nearest folder that exists. Node's recursive mkdir
+ * spins forever where a folder cannot be made but the path looks creatable (e.g. under /proc);
+ * a plain mkdir fails at once with the real reason.
+ */
+function makeFolders (path: string): void {
+  const missing: string[] = []
+  let current = resolve(path)
+  while (!existsSync(current)) {
+    missing.unshift(current)
+    current = dirname(current)
+  }
+  if (!statSync(current).isDirectory()) throw Object.assign(new Error(`${current} is not a folder`), { code: 'ENOTDIR' })
+  for (const folder of missing) mkdirSync(folder)
 }
 
 async function listFolder (dir: string): Promise<string[]> {

@@ -195,8 +195,13 @@ export function createJobService (options: JobServiceOptions) {
     /** Start-up: recover what a previous run left, remove files nobody owns, watch for stalls. */
     async start (): Promise<void> {
       await (options.recover ?? recoverInProcess)()
-      const removed = await dataDir.removeLeftovers(owns)
-      if (removed.uploads + removed.scratch > 0) log.info(removed, 'removed files left by an earlier run')
+      try {
+        const removed = await dataDir.removeLeftovers(owns)
+        if (removed.uploads + removed.scratch > 0) log.info(removed, 'removed files left by an earlier run')
+      } catch (error) {
+        // Leftovers cost disk space, not correctness: the server starts anyway.
+        log.error({ err: error }, 'could not look for files left by an earlier run')
+      }
       watchTimer = setInterval(() => {
         interruptStalledJobs().catch(error => log.error({ err: error }, 'stall detection failed'))
       }, options.watchIntervalMs)
