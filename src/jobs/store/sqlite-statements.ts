@@ -7,8 +7,8 @@ export function createSqliteStatements (db: DatabaseSync) {
     unfinished: db.prepare("SELECT id, snapshot FROM jobs WHERE status IN ('queued', 'running')"),
     list: db.prepare('SELECT id, snapshot FROM jobs ORDER BY created_at DESC LIMIT ?'),
     listByStatus: db.prepare('SELECT id, snapshot FROM jobs WHERE status = ? ORDER BY created_at DESC LIMIT ?'),
-    insertJob: db.prepare('INSERT INTO jobs (id, status, created_at, expires_at, seq, snapshot) VALUES (?, ?, ?, NULL, ?, ?)'),
-    updateJob: db.prepare('UPDATE jobs SET status = ?, seq = ?, snapshot = ?, expires_at = ? WHERE id = ?'),
+    insertJob: db.prepare('INSERT INTO jobs (id, status, created_at, expires_at, snapshot) VALUES (?, ?, ?, NULL, ?)'),
+    updateJob: db.prepare('UPDATE jobs SET status = ?, snapshot = ?, expires_at = ? WHERE id = ?'),
     extendRetention: db.prepare('UPDATE jobs SET expires_at = max(expires_at, ?1) WHERE id = ?2 AND expires_at IS NOT NULL'),
     deleteJob: db.prepare('DELETE FROM jobs WHERE id = ?'),
 
@@ -24,14 +24,6 @@ export function createSqliteStatements (db: DatabaseSync) {
     tombstoneExpired: db.prepare('INSERT INTO tombstones (id, expires_at) SELECT id, ?1 FROM jobs WHERE expires_at <= ?2 ON CONFLICT (id) DO NOTHING'),
     deleteExpired: db.prepare('DELETE FROM jobs WHERE expires_at <= ? RETURNING id'),
     deleteExpiredTombstones: db.prepare('DELETE FROM tombstones WHERE expires_at <= ?'),
-
-    /** ?1 id, ?2 token, ?3 now: claims the id unless a job, a tombstone or another reservation has it. */
-    reservationFor: db.prepare(`INSERT INTO reservations (id, token, reserved_at) SELECT ?1, ?2, ?3
-      WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE id = ?1) AND NOT EXISTS (SELECT 1 FROM tombstones WHERE id = ?1)
-      ON CONFLICT (id) DO NOTHING`),
-    reservation: db.prepare('SELECT token FROM reservations WHERE id = ?'),
-    releaseReservation: db.prepare('DELETE FROM reservations WHERE id = ? AND token = ?'),
-    clearReservations: db.prepare('DELETE FROM reservations'),
 
     quarantine: db.prepare('INSERT INTO quarantine (job_id, reason, at, snapshot) VALUES (?, ?, ?, ?)'),
     ping: db.prepare('SELECT 1')

@@ -1,6 +1,6 @@
 /**
- * The embedded job store on SQLite (`node:sqlite`): jobs, their event logs, results, tombstones
- * and upload reservations in one database file under DATA_DIR (`:memory:` for tests).
+ * The embedded job store on SQLite (`node:sqlite`): jobs, their event logs, results and
+ * tombstones in one database file under DATA_DIR (`:memory:` for tests).
  *
  * Queued and running jobs are also held in memory, each with two snapshots: `pending` (every
  * event handed to `append`) and `committed` (what the database holds). Appends made in the same
@@ -30,14 +30,24 @@ export interface SqliteStoreOptions extends RetentionOptions {
 }
 
 interface LiveJob {
+  /** What the database holds (events included); what every reader sees. */
   committed: Job
+  /** `committed` plus the appends waiting for this tick's transaction. */
   pending: Job
+  /** The status the job's row says; the row is rewritten only when the status changes. */
+  storedStatus: Job['status']
   lastActivity: number
   /** Its progress could not be saved: it takes no more events until the store has ended it. */
   doomed: boolean
 }
 
-interface PendingAppend { live: LiveJob, event: JobEvent, resolve: (event: JobEvent | null) => void }
+/** A write waiting for this tick's transaction. */
+type PendingWrite =
+  | { kind: 'create', job: Job, event: JobEvent, done: (error?: unknown) => void }
+  | { kind: 'append', live: LiveJob, event: JobEvent, resolve: (event: JobEvent | null) => void }
+  | { kind: 'result', id: string, json: string, done: (error?: unknown) => void }
+  /** A client read a finished job: keep it until at least `expiresAt`. */
+  | { kind: 'extend', id: string, expiresAt: number }
 
 export type SqliteJobStore = JobStore & {
   readonly kind: 'sqlite'
@@ -54,19 +64,29 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
   const sql = createSqliteStatements(db)
 
   const live = new Map<string, LiveJob>()
+  /**
+   * Ids held by uploads still arriving. One process owns the database (it is opened
+   * exclusively), and a reservation dies with the process, so memory is where it belongs.
+   */
+  const reservations = new Map<string, string>()
+  /** Ids whose create is waiting for the transaction. */
+  const creating = new Set<string>()
   const listeners = new Map<string, Set<EventListener>>()
   const appendListeners = new Set<AppendListener>()
   const evictionListeners: Array<(id: string) => void> = []
-  let batch: PendingAppend[] = []
+  let batch: PendingWrite[] = []
   let flushScheduled = false
   let repairTimer: NodeJS.Timeout | undefined
   let closed = false
 
-  // A new process has no uploads in flight: reservations left by a crash are void.
-  sql.clearReservations.run()
+  const liveJob = (job: Job): LiveJob => ({ committed: job, pending: job, storedStatus: job.status, lastActivity: now(), doomed: false })
+  // An unfinished job's row holds its snapshot as of its last status change; its events since
+  // then bring it up to date.
   for (const row of sql.unfinished.all()) {
-    const job = parseJob(row.id as string, row.snapshot as string)
-    if (job) live.set(job.id, { committed: job, pending: job, lastActivity: now(), doomed: false })
+    const id = row.id as string
+    const stored = parseJob(id, row.snapshot as string)
+    const events = stored && parseEvents(id, sql.eventsAfter.all(id, stored.seq))
+    if (stored && events) live.set(id, liveJob(events.reduce(applyEvent, stored)))
   }
 
   const iso = (ms: number) => new Date(ms).toISOString()
@@ -100,12 +120,12 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     }
   }
 
-  function parseEvents (id: string, rows: ReadonlyArray<Record<string, unknown>>): JobEvent[] {
+  function parseEvents (id: string, rows: ReadonlyArray<Record<string, unknown>>): JobEvent[] | undefined {
     try {
       return rows.map(row => JSON.parse(row.body as string) as JobEvent)
     } catch (error) {
       quarantine(id, 'unreadable event', null, error)
-      return []
+      return undefined
     }
   }
 
@@ -140,40 +160,89 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     }
   }
 
-  function scheduleFlush () {
-    if (flushScheduled) return
-    flushScheduled = true
-    setImmediate(flush)
-  }
-
   /**
-   * Writes every append of this tick in one transaction, then tells subscribers. Reads call it
-   * first too, so a client always reads what has been appended (and nothing uncommitted).
+   * Writes everything handed to the store in this tick in one transaction, then tells
+   * subscribers. Reads call it first too, so a client always reads what has been appended (and
+   * nothing uncommitted). A job's row is rewritten only when its status changes: between
+   * changes its events are the record, and memory holds the snapshot.
    */
   function flush () {
     flushScheduled = false
     const writes = batch
     batch = []
     if (writes.length === 0) return
-    const jobs = new Set(writes.map(write => write.live))
+    const touched = new Set<LiveJob>()
     try {
       transaction(() => {
-        for (const { live, event } of writes) sql.insertEvent.run(live.pending.id, event.seq, JSON.stringify(event))
-        for (const { pending } of jobs) sql.updateJob.run(pending.status, pending.seq, JSON.stringify(pending), expiryOf(pending), pending.id)
+        for (const write of writes) {
+          if (write.kind === 'create') {
+            sql.insertJob.run(write.job.id, write.job.status, write.job.createdAt, JSON.stringify(write.job))
+            sql.insertEvent.run(write.job.id, write.event.seq, JSON.stringify(write.event))
+          } else if (write.kind === 'append') {
+            sql.insertEvent.run(write.live.pending.id, write.event.seq, JSON.stringify(write.event))
+            touched.add(write.live)
+          } else if (write.kind === 'result') {
+            sql.saveResult.run(write.id, write.json)
+          } else {
+            sql.extendRetention.run(write.expiresAt, write.id)
+          }
+        }
+        for (const { pending, storedStatus } of touched) {
+          if (pending.status !== storedStatus) sql.updateJob.run(pending.status, JSON.stringify(pending), expiryOf(pending), pending.id)
+        }
       })
     } catch (error) {
-      for (const job of jobs) doom(job, error)
-      for (const write of writes) write.resolve(null)
+      const failure = writeFailure(error)
+      for (const write of writes) {
+        if (write.kind === 'create') {
+          creating.delete(write.job.id)
+          write.done(failure)
+        } else if (write.kind === 'append') {
+          doom(write.live, error)
+          write.resolve(null)
+        } else if (write.kind === 'result') {
+          const job = live.get(write.id)
+          if (job) doom(job, error)
+          write.done(failure)
+        }
+        // A lost retention extension only means the job may expire on its earlier schedule.
+      }
       return
     }
-    for (const job of jobs) {
+    for (const job of touched) {
       job.committed = job.pending
+      job.storedStatus = job.committed.status
       if (isTerminal(job.committed.status)) live.delete(job.committed.id)
     }
-    for (const { live: job, event, resolve } of writes) {
-      resolve(event)
-      emit(job.committed.id, event, job.committed)
+    for (const write of writes) {
+      if (write.kind === 'create') {
+        const { job, event } = write
+        creating.delete(job.id)
+        reservations.delete(job.id)
+        live.set(job.id, liveJob(job))
+        write.done()
+        emit(job.id, event, job)
+      } else if (write.kind === 'append') {
+        write.resolve(write.event)
+        const { committed } = write.live
+        emit(committed.id, write.event, committed)
+      } else if (write.kind === 'result') {
+        write.done()
+      }
     }
+  }
+
+  /** Queues a write for this tick's transaction. */
+  function enqueue (write: PendingWrite) {
+    batch.push(write)
+    if (flushScheduled) return
+    flushScheduled = true
+    setImmediate(flush)
+  }
+
+  /** A create or result write: resolves once committed, rejects with the 507/503 a client should see. */
+  function committed (write: (done: (error?: unknown) => void) => PendingWrite): Promise<void> {
+    return new Promise((resolve, reject) => enqueue(write(error => error === undefined ? resolve() : reject(error))))
   }
 
   function doom (job: LiveJob, error: unknown) {
@@ -201,12 +270,13 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
       try {
         transaction(() => {
           sql.insertEvent.run(ended.id, event.seq, JSON.stringify(event))
-          sql.updateJob.run(ended.status, ended.seq, JSON.stringify(ended), expiryOf(ended), ended.id)
+          sql.updateJob.run(ended.status, JSON.stringify(ended), expiryOf(ended), ended.id)
         })
       } catch {
         return // still failing: the next round tries again
       }
       job.committed = job.pending = ended
+      job.storedStatus = ended.status
       live.delete(ended.id)
       log.warn({ jobId: ended.id, seq: event.seq }, 'job ended as failed after its progress could not be saved')
       emit(ended.id, event, ended)
@@ -224,6 +294,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
   }
 
   function sweep () {
+    flush()
     const at = now()
     try {
       const ids = transaction(() => {
@@ -242,18 +313,17 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
 
   function lookup (id: string, extendRetention: boolean): JobLookup {
     flush()
+    const running = live.get(id)
+    if (running) return { state: 'found', job: running.committed, expiresAt: null }
     const row = sql.job.get(id)
     if (!row) return sql.tombstone.get(id) ? { state: 'expired' } : { state: 'missing' }
     const job = parseJob(id, row.snapshot as string)
     if (!job) return { state: 'expired' }
     let expiresAt = row.expires_at as number | null
     if (extendRetention && expiresAt !== null && expiresAt < now() + ttlMs) {
+      // Written with this tick's other writes: a busy poller costs no transaction per read.
       expiresAt = now() + ttlMs
-      try {
-        sql.extendRetention.run(expiresAt, id)
-      } catch (error) {
-        log.warn({ err: error, jobId: id }, 'could not extend a job\'s retention')
-      }
+      enqueue({ kind: 'extend', id, expiresAt })
     }
     return { state: 'found', job, expiresAt: expiresAt === null ? null : iso(expiresAt) }
   }
@@ -263,46 +333,28 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     sweep,
 
     async reserve (id) {
+      if (reservations.has(id) || creating.has(id) || live.has(id) || sql.job.get(id) || sql.tombstone.get(id)) throw jobIdInUse()
       const token = randomUUID()
-      try {
-        if (sql.reservationFor.run(id, token, now()).changes === 0) throw jobIdInUse()
-      } catch (error) {
-        throw sqliteCode(error) === undefined ? error : writeFailure(error)
-      }
+      reservations.set(id, token)
       return token
     },
 
     async releaseReservation (id, token) {
-      try {
-        sql.releaseReservation.run(id, token)
-      } catch (error) {
-        // A reservation that could not be deleted only blocks its own id until the next start.
-        log.warn({ err: error, jobId: id }, 'could not release an upload reservation')
-      }
+      if (reservations.get(id) === token) reservations.delete(id)
     },
 
     async isReserved (id) {
-      return sql.reservation.get(id) !== undefined
+      return reservations.has(id)
     },
 
     async create ({ id, pipeline, stages, input, firstEvent, reservation }: NewJob) {
+      const held = reservations.get(id)
+      if ((held !== undefined && held !== reservation) || creating.has(id) || live.has(id) || sql.job.get(id) || sql.tombstone.get(id)) throw jobIdInUse()
       const at = iso(now())
       const event = { ...firstEvent, seq: 1, at } as JobEvent
       const job = applyEvent(queuedJob({ id, pipeline, stages, input }, at), event)
-      try {
-        transaction(() => {
-          const held = sql.reservation.get(id)?.token as string | undefined
-          if ((held !== undefined && held !== reservation) || sql.tombstone.get(id) || sql.job.get(id)) throw jobIdInUse()
-          if (held !== undefined) sql.releaseReservation.run(id, held)
-          sql.insertJob.run(id, job.status, job.createdAt, job.seq, JSON.stringify(job))
-          sql.insertEvent.run(id, event.seq, JSON.stringify(event))
-        })
-      } catch (error) {
-        throw sqliteCode(error) === undefined ? error : writeFailure(error)
-      }
-      const entry: LiveJob = { committed: job, pending: job, lastActivity: now(), doomed: false }
-      live.set(id, entry)
-      emit(id, event, job)
+      creating.add(id)
+      await committed(done => ({ kind: 'create', job, event, done }))
       return job
     },
 
@@ -313,7 +365,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     async list ({ status, limit }) {
       flush()
       const rows = status ? sql.listByStatus.all(status, limit) : sql.list.all(limit)
-      return rows.flatMap(row => parseJob(row.id as string, row.snapshot as string) ?? [])
+      return rows.flatMap(row => live.get(row.id as string)?.committed ?? parseJob(row.id as string, row.snapshot as string) ?? [])
     },
 
     async listUnfinished () {
@@ -326,15 +378,12 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
       const event = { ...input, seq: job.pending.seq + 1, at: iso(now()) } as JobEvent
       job.pending = applyEvent(job.pending, event)
       job.lastActivity = now()
-      return new Promise(resolve => {
-        batch.push({ live: job, event, resolve })
-        scheduleFlush()
-      })
+      return new Promise(resolve => enqueue({ kind: 'append', live: job, event, resolve }))
     },
 
     async readEventsAfter (id, afterSeq) {
       flush()
-      return parseEvents(id, sql.eventsAfter.all(id, Math.max(0, afterSeq)))
+      return parseEvents(id, sql.eventsAfter.all(id, Math.max(0, afterSeq))) ?? []
     },
 
     subscribe (id, listener) {
@@ -366,16 +415,12 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     },
 
     async saveResult (id, result) {
-      try {
-        sql.saveResult.run(id, JSON.stringify(result))
-      } catch (error) {
-        const job = live.get(id)
-        if (job) doom(job, error)
-        throw writeFailure(error)
-      }
+      const json = JSON.stringify(result)
+      await committed(done => ({ kind: 'result', id, json, done }))
     },
 
     async getResult (id, readOptions) {
+      flush()
       const row = sql.result.get(id)
       if (!row) return undefined
       if (readOptions?.extendRetention) lookup(id, true)
@@ -383,6 +428,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     },
 
     async remove (id) {
+      flush()
       const row = sql.job.get(id)
       if (!row || live.has(id)) return
       try {
