@@ -76,6 +76,8 @@ describe('jobs API', () => {
     server = await buildTestApp({}, { pipelines: [gatedPipeline(gates)] })
     const { id } = (await post(csvForm())).json()
     await gates.arrived(id)
+    // The stage's start is committed with the next batch of writes, a moment after it began.
+    await eventually(async () => (await server.app.inject(`/api/jobs/${id}`)).json<{ status: string }>().status === 'running')
     const early = await server.app.inject(`/api/jobs/${id}/result`)
     expect(early.statusCode).toBe(409)
     expect(early.json()).toMatchObject({ error: 'job_not_finished', status: 'running' })
