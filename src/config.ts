@@ -27,6 +27,8 @@ export const ConfigSchema = Type.Object({
   RUN_WORKER_IN_API: Type.Boolean({ default: false }),
   /** With REDIS_URL: a worker silent this long is presumed dead and its job is resumed by another worker. */
   WORKER_LOCK_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
+  /** `npm run worker` serves its own Prometheus metrics on HOST:this port (0: none). */
+  WORKER_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
 
   JOB_TTL_SECONDS: seconds(3600),
   TOMBSTONE_TTL_SECONDS: seconds(86400),

@@ -20,6 +20,7 @@ import { bindFileLifetimes } from './jobs/file-lifetimes.ts'
 import { startHeartbeat } from './jobs/queue/bullmq-health.ts'
 import { startJobWorker } from './jobs/queue/bullmq-worker.ts'
 import { createRedisStore } from './jobs/store/redis.ts'
+import { startWorkerMetrics } from './metrics/worker-metrics.ts'
 import { createPipelines } from './pipelines/index.ts'
 
 /** Workers wait this long for a restarted Redis before a write fails (the API answers 503 sooner). */
@@ -69,6 +70,14 @@ try {
     concurrency: config.JOB_CONCURRENCY,
     lockMs: config.WORKER_LOCK_MS
   })
+  const metrics = config.WORKER_METRICS_PORT > 0
+    ? await startWorkerMetrics({ store, runningCount: worker.runningCount, host: config.HOST, port: config.WORKER_METRICS_PORT, log }).catch((error: unknown) => {
+      // Running jobs matters more than being scraped: a taken port costs the metrics, not the worker.
+      log.error({ err: error, port: config.WORKER_METRICS_PORT }, 'WORKER_METRICS_PORT cannot be used, so this worker serves no metrics; give each worker on one machine its own port (or 0)')
+      return undefined
+    })
+    : undefined
+  if (metrics) log.info({ url: metrics.url }, 'worker metrics ready')
   const stopHeartbeat = startHeartbeat(async () => worker.worker.isRunning() && await store.ping().then(() => true))
 
   let stopping = false
@@ -84,6 +93,7 @@ try {
     stopHeartbeat()
     try {
       await worker.close(config.SHUTDOWN_GRACE_SECONDS * 1000)
+      await metrics?.close()
       await store.close()
       await shipped.close()
       log.info('worker stopped')

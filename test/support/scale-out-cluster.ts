@@ -64,6 +64,8 @@ export async function startCluster ({ redisUrl, prefix, apis = 2, workers = 2, e
     SHUTDOWN_GRACE_SECONDS: '1',
     SSE_RETRY_MS: '100',
     WORKER_LOCK_MS: '2000',
+    // Several workers on one machine: each would want the same metrics port.
+    WORKER_METRICS_PORT: '0',
     JOB_CONCURRENCY: '2',
     SWEEP_INTERVAL_MS: '200',
     STAGECAST_PIPELINES_MODULE: pipelinesModule,
