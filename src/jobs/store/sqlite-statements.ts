@@ -29,3 +29,5 @@ export function createSqliteStatements (db: DatabaseSync) {
     ping: db.prepare('SELECT 1')
   }
 }
+
+export type SqliteStatements = ReturnType<typeof createSqliteStatements>

@@ -17,6 +17,7 @@ import type { Logger } from '../../logger.ts'
 import { applyEvent, isTerminal, queuedJob, type Job, type JobEvent, type NewJobEvent } from '../model.ts'
 import { openDatabase, SQLITE, sqliteCode } from './sqlite-database.ts'
 import { createSqliteStatements } from './sqlite-statements.ts'
+import { createSqliteWriter, type LiveJob, type PendingWrite } from './sqlite-writer.ts'
 import type { AppendListener, EventListener, JobLookup, JobStore, NewJob, RetentionOptions } from './types.ts'
 
 export interface SqliteStoreOptions extends RetentionOptions {
@@ -28,33 +29,6 @@ export interface SqliteStoreOptions extends RetentionOptions {
   repairIntervalMs?: number
   now?: () => number
 }
-
-/**
- * How long a write waits for others to share its transaction. A commit costs about as much as
- * twenty event inserts; with dozens of jobs running, 2 ms gathers most of a busy moment's
- * events into one, and is far below what a person watching a progress bar can see.
- */
-const FLUSH_WINDOW_MS = 2
-
-interface LiveJob {
-  /** What the database holds (events included); what every reader sees. */
-  committed: Job
-  /** `committed` plus the appends waiting for this tick's transaction. */
-  pending: Job
-  /** The status the job's row says; the row is rewritten only when the status changes. */
-  storedStatus: Job['status']
-  lastActivity: number
-  /** Its progress could not be saved: it takes no more events until the store has ended it. */
-  doomed: boolean
-}
-
-/** A write waiting for this tick's transaction. */
-type PendingWrite =
-  | { kind: 'create', job: Job, event: JobEvent, done: (error?: unknown) => void }
-  | { kind: 'append', live: LiveJob, event: JobEvent, resolve: (event: JobEvent | null) => void }
-  | { kind: 'result', id: string, json: string, done: (error?: unknown) => void }
-  /** A client read a finished job: keep it until at least `expiresAt`. */
-  | { kind: 'extend', id: string, expiresAt: number }
 
 export type SqliteJobStore = JobStore & {
   readonly kind: 'sqlite'
@@ -81,8 +55,6 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
   const listeners = new Map<string, Set<EventListener>>()
   const appendListeners = new Set<AppendListener>()
   const evictionListeners: Array<(id: string) => void> = []
-  let batch: PendingWrite[] = []
-  let flushTimer: NodeJS.Timeout | undefined
   /** Retention extensions waiting for the batch, so reads until then see them already. */
   const extensions = new Map<string, number>()
   let repairTimer: NodeJS.Timeout | undefined
@@ -100,18 +72,8 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
 
   const iso = (ms: number) => new Date(ms).toISOString()
   const expiryOf = (job: Job) => job.finishedAt === null ? null : Date.parse(job.finishedAt) + ttlMs
-
-  function transaction<T> (work: () => T): T {
-    db.exec('BEGIN')
-    try {
-      const result = work()
-      db.exec('COMMIT')
-      return result
-    } catch (error) {
-      if (db.isTransaction) db.exec('ROLLBACK')
-      throw error
-    }
-  }
+  const writer = createSqliteWriter({ db, sql, expiryOf, onCommitted: committed, onFailed: failed })
+  const { transaction, enqueue, flush } = writer
 
   /** A write error as the client should see it: 507 when the disk is full, else 503. */
   function writeFailure (error: unknown): AppError {
@@ -169,57 +131,8 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     }
   }
 
-  /**
-   * Writes everything handed to the store in the last FLUSH_WINDOW_MS in one transaction, then
-   * tells subscribers; readers see only what is committed. A job's row is rewritten only when
-   * its status changes: between changes its events are the record, and memory holds the snapshot.
-   */
-  function flush () {
-    clearTimeout(flushTimer)
-    flushTimer = undefined
-    const writes = batch
-    batch = []
-    if (writes.length === 0) return
-    const touched = new Set<LiveJob>()
-    try {
-      transaction(() => {
-        for (const write of writes) {
-          if (write.kind === 'create') {
-            sql.insertJob.run(write.job.id, write.job.status, write.job.createdAt, JSON.stringify(write.job))
-            sql.insertEvent.run(write.job.id, write.event.seq, JSON.stringify(write.event))
-          } else if (write.kind === 'append') {
-            sql.insertEvent.run(write.live.pending.id, write.event.seq, JSON.stringify(write.event))
-            touched.add(write.live)
-          } else if (write.kind === 'result') {
-            sql.saveResult.run(write.id, write.json)
-          } else {
-            sql.extendRetention.run(write.expiresAt, write.id)
-          }
-        }
-        for (const { pending, storedStatus } of touched) {
-          if (pending.status !== storedStatus) sql.updateJob.run(pending.status, JSON.stringify(pending), expiryOf(pending), pending.id)
-        }
-      })
-    } catch (error) {
-      const failure = writeFailure(error)
-      for (const write of writes) {
-        if (write.kind === 'create') {
-          creating.delete(write.job.id)
-          write.done(failure)
-        } else if (write.kind === 'append') {
-          doom(write.live, error)
-          write.resolve(null)
-        } else if (write.kind === 'result') {
-          const job = live.get(write.id)
-          if (job) doom(job, error)
-          write.done(failure)
-        } else {
-          // A lost retention extension only means the job may expire on its earlier schedule.
-          extensions.delete(write.id)
-        }
-      }
-      return
-    }
+  /** The batch is stored: the snapshots move on, and subscribers hear of it, in order. */
+  function committed (writes: readonly PendingWrite[], touched: ReadonlySet<LiveJob>) {
     for (const job of touched) {
       job.committed = job.pending
       job.storedStatus = job.committed.status
@@ -245,15 +158,25 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     }
   }
 
-  /** Queues a write for this tick's transaction. */
-  function enqueue (write: PendingWrite) {
-    batch.push(write)
-    flushTimer ??= setTimeout(flush, FLUSH_WINDOW_MS)
-  }
-
-  /** A create or result write: resolves once committed, rejects with the 507/503 a client should see. */
-  function committed (write: (done: (error?: unknown) => void) => PendingWrite): Promise<void> {
-    return new Promise((resolve, reject) => enqueue(write(error => error === undefined ? resolve() : reject(error))))
+  /** The batch was rolled back: its creates and results fail, its jobs stop and will be ended. */
+  function failed (writes: readonly PendingWrite[], error: unknown) {
+    const failure = writeFailure(error)
+    for (const write of writes) {
+      if (write.kind === 'create') {
+        creating.delete(write.job.id)
+        write.done(failure)
+      } else if (write.kind === 'append') {
+        doom(write.live, error)
+        write.resolve(null)
+      } else if (write.kind === 'result') {
+        const job = live.get(write.id)
+        if (job) doom(job, error)
+        write.done(failure)
+      } else {
+        // A lost retention extension only means the job may expire on its earlier schedule.
+        extensions.delete(write.id)
+      }
+    }
   }
 
   function doom (job: LiveJob, error: unknown) {
@@ -366,7 +289,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
       const event = { ...firstEvent, seq: 1, at } as JobEvent
       const job = applyEvent(queuedJob({ id, pipeline, stages, input }, at), event)
       creating.add(id)
-      await committed(done => ({ kind: 'create', job, event, done }))
+      await writer.committed(done => ({ kind: 'create', job, event, done }))
       return job
     },
 
@@ -426,7 +349,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
 
     async saveResult (id, result) {
       const json = JSON.stringify(result)
-      await committed(done => ({ kind: 'result', id, json, done }))
+      await writer.committed(done => ({ kind: 'result', id, json, done }))
     },
 
     async getResult (id, readOptions) {
