@@ -43,7 +43,7 @@ async function setUp () {
   let worker: JobWorker | undefined
   cleanups.push(async () => {
     await worker?.close(1000)
-    await queue.close()
+    await queue.close(0)
     await store.close()
     await deletePrefix(prefix)
     await rm(dataDir, { recursive: true, force: true })
