@@ -131,12 +131,15 @@ return 1
 
 /**
  * KEYS job, result · ARGV owner → {snapshot JSON, stages done ('' when none), 1/0 result saved}
- * when the job is unfinished and now held by `owner`, else nil.
+ * when the job is unfinished and now held by `owner`, else nil. The checkpoint is handed to the
+ * new owner and cleared: it describes the run that wrote it, and a result saved by a later run
+ * (a partial one, before a failure) must never be taken for that run's.
  */
 export const claimScript = luaScript(UNFINISHED + `
 local current = redis.call('HMGET', KEYS[1], 'job', 'status', 'stagesDone')
 if not current[1] or not unfinished(current[2]) then return false end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+redis.call('HDEL', KEYS[1], 'stagesDone')
 return {current[1], current[3] or '', redis.call('EXISTS', KEYS[2])}
 `)
 

@@ -127,8 +127,11 @@ describe.skipIf(!available)('redis store', () => {
     await worker.saveResult(id, { total: 1 })
     expect(await worker.claim(id, 'w2')).toMatchObject({ job: { id }, stagesDone: 3, hasResult: true })
     expect(await worker.checkpoint(id, 'w1', 1)).toBe(false)
+    // The checkpoint belonged to w1's run: whoever claims after w2 learns nothing from it.
+    expect(await worker.claim(id, 'w2b')).toMatchObject({ job: { id }, stagesDone: 0, hasResult: true })
+    expect(await worker.checkpoint(id, 'w2b', 3)).toBe(true)
     await api.append(id, { type: 'cancelled', message: 'stop' })
-    expect(await worker.checkpoint(id, 'w2', 3)).toBe(false)
+    expect(await worker.checkpoint(id, 'w2b', 3)).toBe(false)
     expect(await worker.claim(id, 'w3')).toBeNull()
   })
 

@@ -39,7 +39,7 @@ export interface RedisStoreOptions extends RetentionOptions {
 /** A job as a worker takes it: the snapshot, and how far earlier runs got. */
 export interface ClaimedJob {
   job: Job
-  /** Stages (from the first) an earlier run checkpointed as finished; 0 when none. */
+  /** Stages (from the first) the previous owner's run checkpointed as finished; 0 when none. */
   stagesDone: number
   /** Whether a result has been saved for the job. */
   hasResult: boolean
