@@ -113,9 +113,11 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
     const run: Run = { controller: new AbortController(), owner, handedBack: false }
     running.set(jobId, run)
     const stopWatching = store.subscribe(jobId, event => watch(run, event))
+    const stopRenewing = token ? keepLock(bullJob, token) : () => {}
     try {
       await runJob({ job, pipeline: withFinalCheckpoint(pipeline, jobId, owner), store: owned, paths, signal: run.controller.signal, log })
     } finally {
+      stopRenewing()
       stopWatching()
       running.delete(jobId)
     }
@@ -129,6 +131,20 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
       throw new Error('The run ended without recording how; the job goes back to the queue.')
     }
     if (!after || isTerminal(after.status)) await removeUploads(paths.uploadDir(jobId), job.input.files)
+  }
+
+  /**
+   * Renews this attempt's BullMQ lock beside BullMQ's own renewal. BullMQ tracks the locks it
+   * renews by job id, so when an earlier attempt of the same job in this process is still
+   * unwinding (its lock lost in a Redis outage, the job already handed to this attempt), that
+   * attempt's clean-up stops the renewal of this one, and the job would stall again a lock later.
+   * A lock that cannot be extended any more (the job went to another worker) is no concern here:
+   * the store's ownership fences this run off.
+   */
+  function keepLock (bullJob: BullJob<QueuedJobData>, token: string): () => void {
+    const timer = setInterval(() => { bullJob.extendLock(token, lockMs).catch(() => {}) }, Math.max(500, Math.floor(lockMs / 2)))
+    timer.unref()
+    return () => clearInterval(timer)
   }
 
   /**
