@@ -10,8 +10,15 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+# Only what runs: production dependencies, without the files Node never reads — source maps,
+# type declarations, the browser-only builds of the OCR engine (`*.wasm.js`: in Node, tesseract.js
+# loads `tesseract-core-*.js` beside its `.wasm`), and the seven Noto Sans JP weights the report
+# does not use (src/pipelines/report/pdf/theme.ts names Regular and Bold; checked below).
 RUN npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
+ && npm cache clean --force \
+ && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete \
+ && find node_modules/tesseract.js-core -name '*.wasm.js' -delete \
+ && find node_modules/@expo-google-fonts/noto-sans-jp -mindepth 1 -maxdepth 1 -type d ! -name 400Regular ! -name 700Bold -exec rm -rf {} +
 # Fail the build, not the first scanned page, if the OCR model is missing: nothing may be
 # downloaded at run time.
 RUN node -e "const p=require('node:path');require('node:fs').accessSync(p.join(p.dirname(require.resolve('@tesseract.js-data/eng/package.json')),'4.0.0_best_int','eng.traineddata.gz'))"
@@ -34,12 +41,19 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json ./
 COPY --chown=node:node src ./src
+COPY deploy/docker-entrypoint.sh /usr/local/bin/stagecast-entrypoint
+# Fail the build if the report's fonts were pruned away above (the PDF stage would fail later).
+RUN env -u NODE_COMPILE_CACHE node -e "import('./src/pipelines/report/pdf/theme.ts').then(theme => { for (const font of [theme.FONT_REGULAR, theme.FONT_BOLD]) require('node:fs').accessSync(font) })"
 # The data folder is where uploads, results and exports live; with workers it must be one
-# volume shared by every API and worker container.
-RUN mkdir -p /data && chown node:node /data
+# volume shared by every API and worker container. A named volume starts as this folder (owned
+# by `node`, uid 1000); a bind-mounted host folder must belong to uid 1000 — the entrypoint
+# stops with that fix when DATA_DIR is not writable. The compile cache folder must be the
+# runtime user's too (a base image whose npm enabled Node's compile cache ships it root-owned).
+RUN mkdir -p /data "$NODE_COMPILE_CACHE" && chown -R node:node /data "$NODE_COMPILE_CACHE"
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
+ENTRYPOINT ["stagecast-entrypoint"]
 # Liveness of an API container (`/health`). Workers have no HTTP port: docker-compose.yml
 # overrides this with their heartbeat check.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

@@ -6,19 +6,24 @@
  *   hands the runner a store that writes as that owner. If BullMQ gives the job to another
  *   worker (this one stalled), the new claim fences this one off: its appends are refused
  *   and its run stops, so two runs never interleave events.
- * - A killed worker's job: BullMQ's stalled-job check hands it to another worker, which
- *   records "resumed" on the job's stream and runs the pipeline again from its first stage.
+ * - A killed worker's job: BullMQ's stalled-job check hands it to another worker within
+ *   `lockMs` + STALLED_CHECK_MS, which records "resumed" on the job's stream and runs the
+ *   pipeline again from its first stage (stages hand their output over in memory). A job whose
+ *   last stage had finished and whose result was saved is completed instead, not run again:
+ *   the worker checkpoints the end of the last stage in the store.
  * - Cancel from any API instance is a terminal event in the store; the worker watches each
  *   running job's stream and aborts the run when one appears.
  * - Shutdown stops taking jobs and gives running ones `graceMs`; any still running then go
- *   back to the queue (recorded on their stream) for another worker, instead of failing.
+ *   back to the queue (recorded on their stream) for another worker, instead of failing. The
+ *   hand-back event is built by the store from the job's snapshot, so it repeats the job's
+ *   latest stage and percent even when this worker's own view of its events lags behind.
  */
 import { access } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { Worker, WaitingError, type Job as BullJob } from 'bullmq'
 import type { Logger } from '../../logger.ts'
 import { closeRedis, createRedisConnection } from '../../redis/connection.ts'
-import { isTerminal, isTerminalEvent, type Job, type JobEvent, type NewJobEvent, type ProgressEvent } from '../model.ts'
+import { isTerminal, isTerminalEvent, type JobEvent, type NewJobEvent } from '../model.ts'
 import type { DataDir } from '../data-dir.ts'
 import type { AnyPipeline } from '../pipeline.ts'
 import { runJob, type JobAbortReason } from '../runner.ts'
@@ -41,7 +46,15 @@ export interface JobWorkerOptions {
 /** A job whose workers keep dying (e.g. a file too big for a worker's memory) is not retried forever. */
 export const MAX_RESUMES = 2
 
-interface Run { controller: AbortController, owner: string, handedBack: boolean, last: ProgressEvent | null, job: Job }
+/**
+ * How often BullMQ looks for jobs whose lock expired. A job is handed on at the first check after
+ * its lock expired, so a dead worker's job resumes within the lock plus this; BullMQ's default
+ * (equal to the lock) would make that up to twice the lock. One check per interval serves all
+ * workers (BullMQ skips a check another worker made within the interval).
+ */
+export const STALLED_CHECK_MS = 500
+
+interface Run { controller: AbortController, owner: string, handedBack: boolean }
 
 export function startJobWorker ({ url, prefix, store, pipelines, paths, log, concurrency, lockMs, name = `${hostname()}:${process.pid}` }: JobWorkerOptions) {
   const connection = createRedisConnection(url, { name: `${prefix}:worker`, log, maxRetriesPerRequest: null })
@@ -50,12 +63,20 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
   async function processJob (bullJob: BullJob<QueuedJobData>, token?: string): Promise<void> {
     const { jobId } = bullJob.data
     const owner = `${name}/${token ?? bullJob.attemptsStarted}`
-    const job = await store.claim(jobId, owner)
-    if (!job) return // cancelled or expired while it waited: its files went with that
+    const claimed = await store.claim(jobId, owner)
+    if (!claimed) return // cancelled or expired while it waited: its files went with that
+    const { job } = claimed
     const owned = store.ownedBy(owner)
     const refuse = async (event: NewJobEvent) => { await owned.append(jobId, event) }
     const pipeline = pipelines.get(job.pipeline)
     if (!pipeline) return await refuse({ type: 'failed', stage: null, code: 'unknown_pipeline', message: `The workers have no "${job.pipeline}" pipeline; deploy the same version of stagecast for API and workers.` })
+    if (claimed.stagesDone >= pipeline.stages.length && claimed.hasResult) {
+      // An earlier run finished every stage and saved the result, then stopped before recording
+      // the end (killed, or it lost Redis): the result stands, nothing runs again.
+      const completed = await owned.append(jobId, { type: 'complete', percent: 100 })
+      if (completed) log.info({ jobId, status: 'completed' }, 'job completed from the result an earlier run saved')
+      return
+    }
     if (bullJob.stalledCounter > MAX_RESUMES) {
       return await refuse({ type: 'interrupted', message: `Workers stopped ${bullJob.stalledCounter} times while running this job, so it was given up. The file may be too large for a worker; try a smaller one.` })
     }
@@ -81,12 +102,14 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
       log.warn({ jobId, attempt: bullJob.attemptsStarted }, 'job resumed after its worker stopped')
     }
 
-    const run: Run = { controller: new AbortController(), owner, handedBack: false, last: null, job }
+    const run: Run = { controller: new AbortController(), owner, handedBack: false }
     running.set(jobId, run)
     const stopWatching = store.subscribe(jobId, event => watch(run, event))
+    const stopRenewing = token ? keepLock(bullJob, token) : () => {}
     try {
-      await runJob({ job, pipeline, store: owned, paths, signal: run.controller.signal, log })
+      await runJob({ job, pipeline: withFinalCheckpoint(pipeline, jobId, owner), store: owned, paths, signal: run.controller.signal, log })
     } finally {
+      stopRenewing()
       stopWatching()
       running.delete(jobId)
     }
@@ -101,8 +124,43 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
     }
   }
 
+  /**
+   * Renews this attempt's BullMQ lock beside BullMQ's own renewal. BullMQ tracks the locks it
+   * renews by job id, so when an earlier attempt of the same job in this process is still
+   * unwinding (its lock lost in a Redis outage, the job already handed to this attempt), that
+   * attempt's clean-up stops the renewal of this one, and the job would stall again a lock later.
+   * A lock that cannot be extended any more (the job went to another worker) is no concern here:
+   * the store's ownership fences this run off.
+   */
+  function keepLock (bullJob: BullJob<QueuedJobData>, token: string): () => void {
+    const timer = setInterval(() => { bullJob.extendLock(token, lockMs).catch(() => {}) }, Math.max(500, Math.floor(lockMs / 2)))
+    timer.unref()
+    return () => clearInterval(timer)
+  }
+
+  /**
+   * The pipeline with a checkpoint after its last stage: once it is recorded and the runner has
+   * saved the result, a worker that takes the job over completes it instead of running it again.
+   */
+  function withFinalCheckpoint (pipeline: AnyPipeline, jobId: string, owner: string): AnyPipeline {
+    const lastIndex = pipeline.stages.length - 1
+    return {
+      ...pipeline,
+      stages: pipeline.stages.map((stage, index) => index < lastIndex
+        ? stage
+        : {
+            ...stage,
+            run: async ctx => {
+              await stage.run(ctx)
+              if (ctx.signal.aborted) return
+              // Only an optimisation for a later takeover: a failed write must not fail the job.
+              await store.checkpoint(jobId, owner, lastIndex + 1).catch(error => log.warn({ err: error, jobId }, 'could not record the checkpoint'))
+            }
+          })
+    }
+  }
+
   function watch (run: Run, event: JobEvent) {
-    if (event.type === 'progress') run.last = event
     if (!isTerminalEvent(event) || run.controller.signal.aborted) return
     const reason: JobAbortReason = event.type === 'cancelled' || event.type === 'interrupted'
       ? { type: event.type, message: event.message }
@@ -116,19 +174,8 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
    * that could not be handed back is recorded as interrupted by its runner instead.
    */
   async function handBack (jobId: string, run: Run, message: string, lockLost = false) {
-    const last = run.last
-    const event: NewJobEvent = {
-      type: 'progress',
-      phase: 'queued',
-      stage: last?.stage ?? run.job.stage ?? 'unknown',
-      stageIndex: last?.stageIndex ?? 0,
-      stageCount: last?.stageCount ?? run.job.stages.length,
-      percent: last?.percent ?? run.job.percent,
-      status: 'queued',
-      message
-    }
     try {
-      run.handedBack = await store.release(jobId, run.owner, event) !== null || lockLost
+      run.handedBack = await store.release(jobId, run.owner, message) !== null || lockLost
     } catch (error) {
       run.handedBack = lockLost
       log.error({ err: error, jobId }, 'could not hand the job back; it will be marked interrupted')
@@ -141,7 +188,7 @@ export function startJobWorker ({ url, prefix, store, pipelines, paths, log, con
     prefix: bullmqPrefix(prefix),
     concurrency,
     lockDuration: lockMs,
-    stalledInterval: lockMs,
+    stalledInterval: Math.min(STALLED_CHECK_MS, lockMs),
     // We give up on a job ourselves (above) with a message on its stream; BullMQ must not first.
     maxStalledCount: MAX_RESUMES + 1,
     name

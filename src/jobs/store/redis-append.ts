@@ -25,6 +25,9 @@ export interface AppendOptions {
   release?: boolean
 }
 
+/** The event to append, or how to build it from the snapshot it follows. */
+export type EventInput = NewJobEvent | ((current: Job) => NewJobEvent)
+
 export interface AppenderOptions {
   redis: Redis
   keys: RedisKeys
@@ -68,11 +71,16 @@ export function createAppender ({ redis, keys, ttlMs, tombstoneTtlMs, writeWaitM
     return json ? JSON.parse(json) as Job : null
   }
 
-  /** One compare-and-set attempt; `token` and `firstExpected` identify this append across retries. */
-  async function tryOnce (id: string, input: NewJobEvent, attempt: { token: string, firstExpected: number | null }, { owner = '', release = false }: AppendOptions): Promise<JobEvent | 'refused' | 'conflict'> {
+  /**
+   * One compare-and-set attempt; `token` and `firstExpected` identify this append across retries.
+   * An event given as a function is built from the snapshot it will follow, so it can never
+   * carry older state than the job already has.
+   */
+  async function tryOnce (id: string, eventOf: EventInput, attempt: { token: string, firstExpected: number | null }, { owner = '', release = false }: AppendOptions): Promise<JobEvent | 'refused' | 'conflict'> {
     const current = snapshots.get(id) ?? await load(id)
     if (!current) return 'refused'
     attempt.firstExpected ??= current.seq
+    const input = typeof eventOf === 'function' ? eventOf(current) : eventOf
     const at = now()
     const event = { ...input, seq: current.seq + 1, at: new Date(at).toISOString() } as JobEvent
     const next = applyEvent(current, event)
@@ -93,7 +101,7 @@ export function createAppender ({ redis, keys, ttlMs, tombstoneTtlMs, writeWaitM
   }
 
   /** Appends `input` as the job's next event; null when the job is gone, finished, or held by another owner. */
-  function append (id: string, input: NewJobEvent, options: AppendOptions = {}): Promise<JobEvent | null> {
+  function append (id: string, input: EventInput, options: AppendOptions = {}): Promise<JobEvent | null> {
     return inOrder(id, async () => {
       const attempt = { token: randomUUID(), firstExpected: null as number | null }
       const deadline = Date.now() + writeWaitMs

@@ -1,7 +1,8 @@
 /**
  * Every Redis key the job store uses, in one place, under the deployment's REDIS_PREFIX:
  *   <p>:job:<id>          hash    the snapshot (`job` JSON) with `seq`, `status`, `activity`,
- *                                 `expiresAt` once finished, `owner` while a worker holds it
+ *                                 `expiresAt` once finished, `owner` while a worker holds it,
+ *                                 `stagesDone` (a worker's checkpoint: stages finished in a run)
  *   <p>:job:<id>:events   stream  the event log; entry id `<seq>-0`, fields `e` (event JSON), `t` (write token)
  *   <p>:job:<id>:result   string  the result document (JSON)
  *   <p>:job:<id>:tomb     string  set when the id is first used; outlives the data by the tombstone TTL

@@ -154,12 +154,30 @@ if unfinished(redis.call('HGET', KEYS[1], 'status')) then redis.call('HSET', KEY
 return 1
 `)
 
-/** KEYS job · ARGV owner → the snapshot JSON when the job is unfinished and now held by `owner`, else nil. */
+/**
+ * KEYS job, result · ARGV owner → {snapshot JSON, stages done ('' when none), 1/0 result saved}
+ * when the job is unfinished and now held by `owner`, else nil. The checkpoint is handed to the
+ * new owner and cleared: it describes the run that wrote it, and a result saved by a later run
+ * (a partial one, before a failure) must never be taken for that run's.
+ */
 export const claimScript = luaScript(UNFINISHED + `
-local current = redis.call('HMGET', KEYS[1], 'job', 'status')
+local current = redis.call('HMGET', KEYS[1], 'job', 'status', 'stagesDone')
 if not current[1] or not unfinished(current[2]) then return false end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
-return current[1]
+redis.call('HDEL', KEYS[1], 'stagesDone')
+return {current[1], current[3] or '', redis.call('EXISTS', KEYS[2])}
+`)
+
+/**
+ * KEYS job · ARGV owner, stagesDone → 1 when recorded. A checkpoint: how many of the job's stages
+ * (from the first) have finished in a run, so a worker that resumes it knows what is done.
+ * Only the job's current owner may record one, and only while the job is unfinished.
+ */
+export const checkpointScript = luaScript(UNFINISHED + `
+local current = redis.call('HMGET', KEYS[1], 'status', 'owner')
+if not unfinished(current[1]) or current[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'stagesDone', ARGV[2])
+return 1
 `)
 
 /** KEYS job, events, result, tomb, jobs, unfinished, expiring · ARGV id, tombExpiresAtMs → 1 when removed. */

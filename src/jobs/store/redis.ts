@@ -17,7 +17,7 @@ import { closeRedis, createRedisConnection, isReplyError, redactUrl, storeUnavai
 import { applyEvent, queuedJob, type Job, type JobEvent, type JobStatus, type NewJobEvent } from '../model.ts'
 import { createAppender, fieldOf, type AppendOptions } from './redis-append.ts'
 import { createRedisKeys } from './redis-keys.ts'
-import { claimScript, createScript, readResultScript, readScript, releaseReservationScript, removeScript, reserveScript, saveResultScript, touchScript } from './redis-scripts.ts'
+import { checkpointScript, claimScript, createScript, readResultScript, readScript, releaseReservationScript, removeScript, reserveScript, saveResultScript, touchScript } from './redis-scripts.ts'
 import { createStreamReader } from './redis-stream-reader.ts'
 import { createEvictionSweep } from './redis-sweep.ts'
 import { createRedisListing } from './redis-listing.ts'
@@ -36,17 +36,46 @@ export interface RedisStoreOptions extends RetentionOptions {
   now?: () => number
 }
 
+/** A job as a worker takes it: the snapshot, and how far earlier runs got. */
+export interface ClaimedJob {
+  job: Job
+  /** Stages (from the first) the previous owner's run checkpointed as finished; 0 when none. */
+  stagesDone: number
+  /** Whether a result has been saved for the job. */
+  hasResult: boolean
+}
+
 /** What workers need beyond the JobStore contract: one writer per job, fenced by ownership. */
 export interface RedisJobStore extends JobStore {
   readonly kind: 'redis'
   /** Makes `owner` the only worker allowed to write this job; null when it is finished or gone. */
-  claim: (id: string, owner: string) => Promise<Job | null>
+  claim: (id: string, owner: string) => Promise<ClaimedJob | null>
+  /** Records, as `owner`, that the first `stagesDone` stages have finished; false when `owner` no longer holds the job. */
+  checkpoint: (id: string, owner: string, stagesDone: number) => Promise<boolean>
   /** The store as one owner sees it: its appends are refused as soon as another owner holds the job. */
   ownedBy: (owner: string) => JobStore
-  /** Appends as `owner`, then lets go of the job so another worker can claim it. */
-  release: (id: string, owner: string, event: NewJobEvent) => Promise<JobEvent | null>
+  /**
+   * Appends, as `owner`, a `queued` event built from the job's stored snapshot (its stage and
+   * percent, never older ones), then lets go of the job so another worker can claim it.
+   */
+  release: (id: string, owner: string, message: string) => Promise<JobEvent | null>
   /** Status and owner, without counting as a read (retention unchanged). */
   peek: (id: string) => Promise<{ status: JobStatus, owner: string | null } | null>
+}
+
+/** The `queued` event of a job handed back to the queue: where the job is now, by its snapshot. */
+export function handBackEvent (job: Job, message: string): NewJobEvent {
+  const stageIndex = Math.max(0, job.stages.findIndex(stage => stage.name === job.stage))
+  return {
+    type: 'progress',
+    phase: 'queued',
+    stage: job.stage ?? job.stages[0]?.name ?? 'unknown',
+    stageIndex,
+    stageCount: job.stages.length,
+    percent: job.percent,
+    status: 'queued',
+    message
+  }
 }
 
 export const isRedisJobStore = (store: JobStore): store is RedisJobStore => (store as Partial<RedisJobStore>).kind === 'redis'
@@ -219,16 +248,21 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
     },
 
     async claim (id, owner) {
-      const json = await write(connection => claimScript.run(connection, [keys.ofJob(id).job], [owner])) as string | null
-      if (!json) return null
-      const job = JSON.parse(json) as Job
+      const jobKeys = keys.ofJob(id)
+      const reply = await write(connection => claimScript.run(connection, [jobKeys.job, jobKeys.result], [owner])) as [string, string, number] | null
+      if (!reply) return null
+      const job = JSON.parse(reply[0]) as Job
       appender.remember(job)
-      return job
+      return { job, stagesDone: Number(reply[1]) || 0, hasResult: reply[2] === 1 }
+    },
+
+    async checkpoint (id, owner, stagesDone) {
+      return await write(connection => checkpointScript.run(connection, [keys.ofJob(id).job], [owner, stagesDone])) === 1
     },
 
     ownedBy: owner => ({ ...store, append: (id, event) => appender.append(id, event, { owner }) }),
 
-    release: (id, owner, event) => appender.append(id, event, { owner, release: true } satisfies AppendOptions),
+    release: (id, owner, message) => appender.append(id, current => handBackEvent(current, message), { owner, release: true } satisfies AppendOptions),
 
     async peek (id) {
       const [status, owner] = await read(connection => connection.hmget(keys.ofJob(id).job, 'status', 'owner'))
