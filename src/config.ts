@@ -60,8 +60,8 @@ export const ConfigSchema = Type.Object({
   API_KEYS: Type.String({ default: '' }),
   /** HMAC secret of the per-job link tokens (at least 32 characters). Empty: random per process, so several instances must share one. */
   TOKEN_SECRET: Type.String({ default: '' }),
-  /** How long a link token (`?token=` on the stream, result and PDF links) stays valid. */
-  TOKEN_TTL_SECONDS: seconds(3600, 60),
+  /** How long a link token (`?token=` on the stream, result and PDF links) stays valid; longer while its job runs and for JOB_TTL_SECONDS after it finished. */
+  TOKEN_TTL_SECONDS: seconds(3600),
   /** Uploads one client (IP address) may start per minute; 0 turns the limit off. */
   RATE_LIMIT_UPLOADS_PER_MINUTE: Type.Integer({ minimum: 0, default: 60 }),
   /** Which proxies may set X-Forwarded-For: `false`, `true`, a hop count, or addresses/CIDRs/`loopback`/`uniquelocal`. */
