@@ -13,6 +13,7 @@ import configPlugin from './plugins/app/config.ts'
 import errorHandler from './plugins/app/error-handler.ts'
 import jobsPlugin from './plugins/app/jobs.ts'
 import metricsPlugin from './plugins/app/metrics.ts'
+import protocolErrors, { protocolErrorOptions } from './plugins/app/protocol-errors.ts'
 import streamsPlugin from './plugins/app/streams.ts'
 import corsPlugin from './plugins/external/cors.ts'
 import helmetPlugin from './plugins/external/helmet.ts'
@@ -41,6 +42,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     forceCloseConnections: 'idle',
     trustProxy: config.trustProxy,
     ...httpLimits(config),
+    ...protocolErrorOptions(config),
     routerOptions: { ignoreTrailingSlash: true }
   })
 
@@ -49,6 +51,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   await app.register(configPlugin, { config })
   await app.register(errorHandler)
+  await app.register(protocolErrors)
   await app.register(helmetPlugin)
   await app.register(corsPlugin)
   await app.register(authPlugin)

@@ -162,9 +162,9 @@ describe('API keys and a stream the server ends', () => {
       { listen: true, pipelines: [instantPipeline()] }
     )
     const { id, links } = await upload(current, { headers: { authorization: `Bearer ${KEY}` } })
-    const finishedAt = await eventually(async () => {
+    const finishedAt: string = await eventually(async () => {
       const job = await (await fetch(`${current.url}/api/jobs/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).json() as { finishedAt: string | null }
-      return job.finishedAt
+      return job.finishedAt ?? ''
     })
     // Wait (bounded) until both the token (1 s) and the job's guaranteed retention (1 s) have passed.
     await eventually(() => Date.now() > Date.parse(finishedAt) + 1100, { timeoutMs: 5000, intervalMs: 50 })

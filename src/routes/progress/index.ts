@@ -81,8 +81,12 @@ export default async function progressRoutes (fastify: FastifyInstance) {
       return reply.status(204).send(null)
     }
     if (request.method === 'HEAD') {
-      // The answer a GET would start with, and nothing else: no body, no subscription.
-      return reply.status(200).headers(STREAM_HEADERS).send()
+      // The headers a GET would start with, and nothing else: no body, no subscription. Written
+      // raw so no Content-Length: 0 claims the stream would be empty.
+      reply.hijack()
+      reply.raw.writeHead(200, { ...reply.getHeaders() as Record<string, string>, ...STREAM_HEADERS })
+      reply.raw.end()
+      return
     }
 
     reply.hijack()
