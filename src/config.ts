@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import envSchema from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { prepareDataDir } from './data-dir.ts'
 import { checkTokenSecret, parseApiKeys, parseTrustProxy, type TrustProxy } from './security/access-settings.ts'
 
 const seconds = (defaultValue: number, minimum = 1) => Type.Integer({ minimum, default: defaultValue })
@@ -107,16 +108,21 @@ export type Config = Readonly<RawConfig & {
   trustProxy: TrustProxy
 }>
 
-/** Validates `env` (default: `process.env`) and returns the frozen config; throws naming the variable. */
+/**
+ * Validates `env` (default: `process.env`) and returns the frozen config; throws naming the
+ * variable. DATA_DIR is created if missing and must be a writable folder (data-dir.ts).
+ */
 export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
   const raw = envSchema<RawConfig>({ schema: ConfigSchema, data: env, env: false, dotenv: false })
   checkTokenSecret(raw.TOKEN_SECRET)
   if (raw.IDLE_TIMEOUT_SECONDS <= raw.HEARTBEAT_SECONDS) {
     throw new Error(`IDLE_TIMEOUT_SECONDS (${raw.IDLE_TIMEOUT_SECONDS}) must be greater than HEARTBEAT_SECONDS (${raw.HEARTBEAT_SECONDS}), or idle event streams would be cut.`)
   }
+  const dataDir = resolve(raw.DATA_DIR)
+  prepareDataDir(dataDir, raw.DATA_DIR)
   return Object.freeze({
     ...raw,
-    dataDir: resolve(raw.DATA_DIR),
+    dataDir,
     corsOrigins: raw.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
     apiKeys: Object.freeze(parseApiKeys(raw.API_KEYS)),
     trustProxy: parseTrustProxy(raw.TRUST_PROXY)
