@@ -15,6 +15,7 @@ import jobsPlugin from './plugins/app/jobs.ts'
 import metricsPlugin from './plugins/app/metrics.ts'
 import protocolErrors, { protocolErrorOptions } from './plugins/app/protocol-errors.ts'
 import streamsPlugin from './plugins/app/streams.ts'
+import uploadAdmission from './plugins/app/upload-admission.ts'
 import corsPlugin from './plugins/external/cors.ts'
 import helmetPlugin from './plugins/external/helmet.ts'
 import multipartPlugin from './plugins/external/multipart.ts'
@@ -61,6 +62,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(multipartPlugin)
   await app.register(streamsPlugin)
   await app.register(jobsPlugin, { pipelines: options.pipelines ?? shipped?.pipelines ?? [] })
+  await app.register(uploadAdmission)
   await app.register(metricsPlugin)
 
   await app.register(healthRoutes)

@@ -38,6 +38,8 @@ export const ConfigSchema = Type.Object({
   JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: availableParallelism() }),
   /** Jobs waiting beyond this many answer new uploads with 503 instead of queueing forever. */
   MAX_QUEUED_JOBS: Type.Integer({ minimum: 1, default: 1000 }),
+  /** New uploads get 503 when DATA_DIR's disk would have less than this free after them; 0 turns the check off. */
+  MIN_FREE_DISK_BYTES: Type.Integer({ minimum: 0, default: 256 * 1024 * 1024 }),
   /** How long running jobs may take to finish at shutdown before they are marked interrupted. */
   SHUTDOWN_GRACE_SECONDS: seconds(10, 0),
 
@@ -73,8 +75,12 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_SECONDS: seconds(3600),
   /** A connection with no traffic either way for this long is closed; must exceed HEARTBEAT_SECONDS. */
   IDLE_TIMEOUT_SECONDS: seconds(60),
-  /** Under pressure, new uploads get 503 (streams never do). 0 turns a check off. Mean event-loop delay per sample: */
-  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
+  /**
+   * Under pressure, new uploads get 503 (streams never do). 0 turns a check off; all are off by
+   * default, as accepted jobs queue anyway (the queue and disk bounds above refuse what runs out).
+   * Mean event-loop delay per sample:
+   */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   PRESSURE_MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
   PRESSURE_MAX_HEAP_BYTES: Type.Integer({ minimum: 0, default: 0 }),
   PRESSURE_MAX_RSS_BYTES: Type.Integer({ minimum: 0, default: 0 }),

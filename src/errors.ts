@@ -49,6 +49,10 @@ export const shuttingDown = () =>
 export const overloaded = (reason: string) =>
   new AppError('overloaded', 503, `The server is overloaded (${reason}). Try again shortly.`)
 
+/** An upload refused for what would run out (queue, disk, memory); the job system itself carries on. */
+export const uploadsPaused = (reason: string, retryAfterSeconds: number) =>
+  new AppError('overloaded', 503, `New uploads are paused: ${reason}. Try again in ${retryAfterSeconds} seconds; jobs already accepted carry on.`, { retryAfterSeconds })
+
 /*
  * Answers of the HTTP layers under the routes — Node's parser, Fastify's router and body
  * parsers, CORS preflight, multipart limits — so that every answer the server gives, not only

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { AppError, jobExpired, jobIdInUse, jobNotFinished, jobNotFound, overloaded, shuttingDown } from '../../errors.ts'
+import { AppError, jobExpired, jobIdInUse, jobNotFinished, jobNotFound, shuttingDown } from '../../errors.ts'
 import { choosePipeline } from '../../jobs/choose-pipeline.ts'
 import { jobLinks, toPublicJob } from '../../jobs/public-view.ts'
 import type { Job } from '../../jobs/model.ts'
@@ -24,7 +24,7 @@ const JobWithLinks = Type.Object({ ...JobBody.properties, links: Links })
 
 export default async function jobRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const { store, service, queue, pipelines, paths } = app.jobs
+  const { store, service, pipelines, paths } = app.jobs
 
   /** The job, or the 404/410 the contract asks for. Reading extends a finished job's retention. */
   async function findJob (id: string): Promise<{ job: Job, expiresAt: string | null }> {
@@ -45,7 +45,7 @@ export default async function jobRoutes (fastify: FastifyInstance) {
   }, async (request, reply) => {
     if (app.streams.closing) throw shuttingDown()
     if (!request.isMultipart()) throw new AppError('not_multipart', 415, 'Send the upload as multipart/form-data with the file in a field named "file".')
-    if (await queue.depth() >= app.config.MAX_QUEUED_JOBS) throw overloaded(`${app.config.MAX_QUEUED_JOBS} jobs are already waiting`)
+    await app.admission.admitUpload(request, reply)
     const id = request.headers['x-job-id'] ?? randomUUID()
     if ((await store.get(id)).state !== 'missing') throw jobIdInUse()
 
