@@ -2,8 +2,11 @@
  * One abuse run against a real stagecast server process (`node src/server.ts`) on 127.0.0.1:
  * malformed uploads, hostile file names, mutations, garbage and oversized heads through a
  * connection pool, while slowloris heads, trickled and stalled uploads and thousands of idle
- * streams hold connections open. Meanwhile the server's memory and /health latency are sampled.
- * Afterwards a normal report job must still complete. Shared by the CI test and the benchmark.
+ * streams hold connections open, and every route gets malformed methods, headers, ids and bodies
+ * (abuse-protocol.ts: each must be a 4xx JSON error). Meanwhile the server's memory and /health
+ * latency are sampled. Afterwards a normal report job must still complete, and the protocol edges
+ * (abuse-edges.ts: HEAD of a stream, a resume beyond the log, a 100,000-column CSV) must hold.
+ * Shared by the CI test and the benchmark.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -15,6 +18,7 @@ import { idleStreams, slowloris, slowUploads, stalledUploads, type HeldConnectio
 import { garbage, hugeHeads, malformedUploads, mutatedUploads, traversalUploads, type Case } from './abuse-cases.ts'
 import { exchange, uncleanReason, type Exchange, type Target } from './abuse-http.ts'
 import { protocolCases } from './abuse-protocol.ts'
+import { probeProtocolEdges } from './abuse-edges.ts'
 import { followJob, monthlySalesCsv } from './abuse-job.ts'
 
 const SERVER_ENTRY = fileURLToPath(new URL('../src/server.ts', import.meta.url))
@@ -122,6 +126,9 @@ export async function runAbuse (sizes: AbuseSizes, dataDir: string): Promise<Abu
     const normalJob = await followJob(server.url, monthlySalesCsv(), sizes.normalJobTimeoutMs)
     if (normalJob.status !== 'completed') problems.push(`a normal job after the attacks ended ${normalJob.status}`)
     endPhase('normal job')
+    const edges = await probeProtocolEdges(server.url, target, sizes.normalJobTimeoutMs)
+    problems.push(...edges.problems)
+    endPhase('protocol edges')
     clearInterval(sampler)
     const healthSummary = await health.stop()
     if (healthSummary.failures > 0) problems.push(`${healthSummary.failures} /health probes failed during the run`)
