@@ -13,6 +13,8 @@ export interface Case {
   request: Buffer
   /** The request may be valid after all (a harmless mutation, a hostile but usable file name): 202 is fine. */
   mayBeAccepted?: boolean
+  /** The request is wrong however it is read: it must get a 4xx with a JSON body (a 5xx or an empty body is a problem). */
+  clientError?: boolean
 }
 
 /** Broken multipart framing and forms: each must get a clean 4xx/5xx. */

@@ -2,8 +2,11 @@
  * One abuse run against a real stagecast server process (`node src/server.ts`) on 127.0.0.1:
  * malformed uploads, hostile file names, mutations, garbage and oversized heads through a
  * connection pool, while slowloris heads, trickled and stalled uploads and thousands of idle
- * streams hold connections open. Meanwhile the server's memory and /health latency are sampled.
- * Afterwards a normal report job must still complete. Shared by the CI test and the benchmark.
+ * streams hold connections open, and every route gets malformed methods, headers, ids and bodies
+ * (abuse-protocol.ts: each must be a 4xx JSON error). Meanwhile the server's memory and /health
+ * latency are sampled. Afterwards a normal report job must still complete, and the protocol edges
+ * (abuse-edges.ts: HEAD of a stream, a resume beyond the log, a 100,000-column CSV) must hold.
+ * Shared by the CI test and the benchmark.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -13,7 +16,9 @@ import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { idleStreams, slowloris, slowUploads, stalledUploads, type HeldConnection } from './abuse-attacks.ts'
 import { garbage, hugeHeads, malformedUploads, mutatedUploads, traversalUploads, type Case } from './abuse-cases.ts'
-import { exchange, uncleanReason, type Target } from './abuse-http.ts'
+import { exchange, uncleanReason, type Exchange, type Target } from './abuse-http.ts'
+import { protocolCases } from './abuse-protocol.ts'
+import { probeProtocolEdges } from './abuse-edges.ts'
 import { followJob, monthlySalesCsv } from './abuse-job.ts'
 
 const SERVER_ENTRY = fileURLToPath(new URL('../src/server.ts', import.meta.url))
@@ -91,16 +96,18 @@ export async function runAbuse (sizes: AbuseSizes, dataDir: string): Promise<Abu
     const marker = `abuse-${randomUUID()}`
     const cases: Case[] = [
       ...malformedUploads(Number(ABUSE_SETTINGS.MAX_UPLOAD_BYTES)), ...traversalUploads(marker), ...hugeHeads(),
-      ...mutatedUploads(sizes.mutations, sizes.seed), ...garbage(sizes.garbage, sizes.seed + 1)
+      ...mutatedUploads(sizes.mutations, sizes.seed), ...garbage(sizes.garbage, sizes.seed + 1),
+      // Every route's malformed methods, headers, ids and bodies: each must be a 4xx JSON error.
+      ...protocolCases().map(({ name, request }) => ({ name: `protocol: ${name}`, request, clientError: true }))
     ]
-    await inPool(cases, sizes.concurrency, async ({ name, request, mayBeAccepted }) => {
+    await inPool(cases, sizes.concurrency, async ({ name, request, mayBeAccepted, clientError }) => {
       const answer = await exchange(target, request)
       const key = answer.status === null ? (answer.timedOut ? 'no answer (timeout)' : 'closed') : String(answer.status)
       statuses[key] = (statuses[key] ?? 0) + 1
       const accepted = answer.status !== null && answer.status >= 200 && answer.status < 300
       const reason = answer.timedOut
         ? 'neither answered nor closed within 10 s'
-        : accepted ? (mayBeAccepted ? null : `accepted (${answer.status})`) : uncleanReason(answer)
+        : accepted ? (mayBeAccepted ? null : `accepted (${answer.status})`) : (clientError ? clientErrorReason(answer) : null) ?? uncleanReason(answer)
       if (reason) problems.push(`${name}: ${reason}`)
       if (answer.status === 500) serverErrors.push(name)
     })
@@ -119,6 +126,9 @@ export async function runAbuse (sizes: AbuseSizes, dataDir: string): Promise<Abu
     const normalJob = await followJob(server.url, monthlySalesCsv(), sizes.normalJobTimeoutMs)
     if (normalJob.status !== 'completed') problems.push(`a normal job after the attacks ended ${normalJob.status}`)
     endPhase('normal job')
+    const edges = await probeProtocolEdges(server.url, target, sizes.normalJobTimeoutMs)
+    problems.push(...edges.problems)
+    endPhase('protocol edges')
     clearInterval(sampler)
     const healthSummary = await health.stop()
     if (healthSummary.failures > 0) problems.push(`${healthSummary.failures} /health probes failed during the run`)
@@ -162,6 +172,13 @@ export async function runAbuse (sizes: AbuseSizes, dataDir: string): Promise<Abu
 }
 
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20)
+
+/** A request that is wrong in every reading must get a 4xx with a JSON body, not just any clean answer. */
+function clientErrorReason (answer: Exchange): string | null {
+  if (answer.status === null || answer.status < 400 || answer.status > 499) return `answered ${answer.status ?? 'nothing'}, not a 4xx`
+  if (answer.body === '') return `${answer.status} without a JSON {error, message} body`
+  return null
+}
 
 /** Resident memory of the server process, from /proc (0 once it has gone). */
 function rssOf (pid: number): number {

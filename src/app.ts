@@ -14,7 +14,9 @@ import errorHandler from './plugins/app/error-handler.ts'
 import jobIdsPlugin from './plugins/app/job-ids.ts'
 import jobsPlugin from './plugins/app/jobs.ts'
 import metricsPlugin from './plugins/app/metrics.ts'
+import protocolErrors, { protocolErrorOptions } from './plugins/app/protocol-errors.ts'
 import streamsPlugin from './plugins/app/streams.ts'
+import uploadAdmission from './plugins/app/upload-admission.ts'
 import corsPlugin from './plugins/external/cors.ts'
 import helmetPlugin from './plugins/external/helmet.ts'
 import multipartPlugin from './plugins/external/multipart.ts'
@@ -42,6 +44,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     forceCloseConnections: 'idle',
     trustProxy: config.trustProxy,
     ...httpLimits(config),
+    ...protocolErrorOptions(config),
     routerOptions: { ignoreTrailingSlash: true }
   })
 
@@ -50,6 +53,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   await app.register(configPlugin, { config })
   await app.register(errorHandler)
+  await app.register(protocolErrors)
   await app.register(helmetPlugin)
   await app.register(corsPlugin)
   await app.register(authPlugin)
@@ -60,6 +64,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(streamsPlugin)
   await app.register(jobIdsPlugin)
   await app.register(jobsPlugin, { pipelines: options.pipelines ?? shipped?.pipelines ?? [] })
+  await app.register(uploadAdmission)
   await app.register(metricsPlugin)
 
   await app.register(healthRoutes)

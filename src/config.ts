@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import envSchema from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { prepareDataDir } from './jobs/data-dir-check.ts'
 import { checkTokenSecret, parseApiKeys, parseTrustProxy, type TrustProxy } from './security/access-settings.ts'
 
 const seconds = (defaultValue: number, minimum = 1) => Type.Integer({ minimum, default: defaultValue })
@@ -39,6 +40,8 @@ export const ConfigSchema = Type.Object({
   JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: availableParallelism() }),
   /** Jobs waiting beyond this many answer new uploads with 503 instead of queueing forever. */
   MAX_QUEUED_JOBS: Type.Integer({ minimum: 1, default: 1000 }),
+  /** New uploads get 503 when DATA_DIR's disk would have less than this free after them; 0 turns the check off. */
+  MIN_FREE_DISK_BYTES: Type.Integer({ minimum: 0, default: 256 * 1024 * 1024 }),
   /** How long running jobs may take to finish at shutdown before they are marked interrupted. */
   SHUTDOWN_GRACE_SECONDS: seconds(10, 0),
 
@@ -62,8 +65,8 @@ export const ConfigSchema = Type.Object({
   API_KEYS: Type.String({ default: '' }),
   /** HMAC secret of the per-job link tokens (at least 32 characters). Empty: random per process, so several instances must share one. */
   TOKEN_SECRET: Type.String({ default: '' }),
-  /** How long a link token (`?token=` on the stream, result and PDF links) stays valid. */
-  TOKEN_TTL_SECONDS: seconds(3600, 60),
+  /** How long a link token (`?token=` on the stream, result and PDF links) stays valid; longer while its job runs and for JOB_TTL_SECONDS after it finished. */
+  TOKEN_TTL_SECONDS: seconds(3600),
   /** Uploads one client (IP address) may start per minute; 0 turns the limit off. */
   RATE_LIMIT_UPLOADS_PER_MINUTE: Type.Integer({ minimum: 0, default: 60 }),
   /** Which proxies may set X-Forwarded-For: `false`, `true`, a hop count, or addresses/CIDRs/`loopback`/`uniquelocal`. */
@@ -74,8 +77,12 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_SECONDS: seconds(3600),
   /** A connection with no traffic either way for this long is closed; must exceed HEARTBEAT_SECONDS. */
   IDLE_TIMEOUT_SECONDS: seconds(60),
-  /** Under pressure, new uploads get 503 (streams never do). 0 turns a check off. Mean event-loop delay per sample: */
-  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
+  /**
+   * Under pressure, new uploads get 503 (streams never do). 0 turns a check off; all are off by
+   * default, as accepted jobs queue anyway (the queue and disk bounds above refuse what runs out).
+   * Mean event-loop delay per sample:
+   */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   PRESSURE_MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
   PRESSURE_MAX_HEAP_BYTES: Type.Integer({ minimum: 0, default: 0 }),
   PRESSURE_MAX_RSS_BYTES: Type.Integer({ minimum: 0, default: 0 }),
@@ -109,16 +116,21 @@ export type Config = Readonly<RawConfig & {
   trustProxy: TrustProxy
 }>
 
-/** Validates `env` (default: `process.env`) and returns the frozen config; throws naming the variable. */
+/**
+ * Validates `env` (default: `process.env`) and returns the frozen config; throws naming the
+ * variable. DATA_DIR is created if missing and must be a writable folder (data-dir.ts).
+ */
 export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
   const raw = envSchema<RawConfig>({ schema: ConfigSchema, data: env, env: false, dotenv: false })
   checkTokenSecret(raw.TOKEN_SECRET)
   if (raw.IDLE_TIMEOUT_SECONDS <= raw.HEARTBEAT_SECONDS) {
     throw new Error(`IDLE_TIMEOUT_SECONDS (${raw.IDLE_TIMEOUT_SECONDS}) must be greater than HEARTBEAT_SECONDS (${raw.HEARTBEAT_SECONDS}), or idle event streams would be cut.`)
   }
+  const dataDir = resolve(raw.DATA_DIR)
+  prepareDataDir(dataDir, raw.DATA_DIR)
   return Object.freeze({
     ...raw,
-    dataDir: resolve(raw.DATA_DIR),
+    dataDir,
     corsOrigins: raw.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
     apiKeys: Object.freeze(parseApiKeys(raw.API_KEYS)),
     trustProxy: parseTrustProxy(raw.TRUST_PROXY)

@@ -17,10 +17,10 @@ describe('createDataDir', () => {
     expect(existsSync(join(root, 'a', 'b', 'uploads'))).toBe(true)
 
     await writeFile(join(root, 'file'), 'not a folder')
-    expect(() => createDataDir(join(root, 'file'), silent)).toThrow(/^DATA_DIR=.*file cannot be used: a file is in the way/)
-    expect(() => createDataDir(join(root, 'file', 'below'), silent)).toThrow(/a file is in the way/)
+    expect(() => createDataDir(join(root, 'file'), silent)).toThrow(/^DATA_DIR=.*file.* cannot be used: it is a file, not a folder/)
+    expect(() => createDataDir(join(root, 'file', 'below'), silent)).toThrow(/is a file, not a folder/)
     // Node's own recursive mkdir spins forever here; this must fail at once.
-    if (process.platform === 'linux') expect(() => createDataDir('/proc/stagecast-nope', silent)).toThrow(/DATA_DIR=\/proc\/stagecast-nope cannot be used: a folder cannot be created there/)
+    if (process.platform === 'linux') expect(() => createDataDir('/proc/stagecast-nope', silent)).toThrow(/DATA_DIR=\/proc\/stagecast-nope .*cannot be used: a folder cannot be created there/)
   })
 
   it('removes leftovers nobody owns, and removes an upload without failing when it is already gone', async () => {

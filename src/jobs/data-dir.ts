@@ -15,10 +15,11 @@
  * Removal never throws: a file that cannot be removed is logged and left, because no cleanup
  * failure may take down the server or a request.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { readdir, rm, rmdir, unlink } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Logger } from '../logger.ts'
+import { prepareDataDir } from './data-dir-check.ts'
 import { isCanonicalJobId } from './job-id.ts'
 import type { JobInputFile } from './pipeline.ts'
 
@@ -42,22 +43,17 @@ export interface DataDir {
   removeLeftovers: (owns: (jobId: string) => Promise<boolean>) => Promise<{ uploads: number, scratch: number }>
 }
 
-export class DataDirError extends Error {}
-
-/** Creates the top folder (or says, naming DATA_DIR, why it cannot). */
+/** Lays out DATA_DIR (checked and created first: data-dir-check.ts) and owns its files. */
 export function createDataDir (root: string, log: Logger): DataDir {
+  prepareDataDir(root)
   const uploadsRoot = join(root, 'uploads')
   const scratchRoot = join(root, 'scratch')
+  // Made now, so that an upload's own folder can be made without `recursive` (which reports
+  // ENOENT instead of the real cause on a read-only disk).
   try {
-    makeFolders(uploadsRoot)
+    mkdirSync(uploadsRoot)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOTDIR' || code === 'EEXIST'
-      ? 'a file is in the way (it must be a folder)'
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'this user may not write there'
-        : code === 'ENOENT' ? 'a folder cannot be created there' : (error as Error).message
-    throw new DataDirError(`DATA_DIR=${root} cannot be used: ${why}. Point DATA_DIR at a writable folder.`, { cause: error })
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   }
   const uploadDir = (jobId: string) => join(uploadsRoot, jobId)
   const artifactDir = (jobId: string) => join(root, 'artifacts', jobId)
@@ -110,22 +106,6 @@ export function createDataDir (root: string, log: Logger): DataDir {
       return removed
     }
   }
-}
-
-/**
- * `mkdir -p` one level at a time from the nearest folder that exists. Node's recursive mkdir
- * spins forever where a folder cannot be made but the path looks creatable (e.g. under /proc);
- * a plain mkdir fails at once with the real reason.
- */
-function makeFolders (path: string): void {
-  const missing: string[] = []
-  let current = resolve(path)
-  while (!existsSync(current)) {
-    missing.unshift(current)
-    current = dirname(current)
-  }
-  if (!statSync(current).isDirectory()) throw Object.assign(new Error(`${current} is not a folder`), { code: 'ENOTDIR' })
-  for (const folder of missing) mkdirSync(folder)
 }
 
 async function listFolder (dir: string): Promise<string[]> {

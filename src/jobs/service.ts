@@ -1,12 +1,13 @@
 /**
  * The one door into the job system. Routes and plugins talk to this and to nothing else of it:
- * submit (admission, id reservation before a byte is stored, upload, create, enqueue), find
+ * submit (id reservation before a byte is stored, upload, create, enqueue; whether to take an
+ * upload at all is `plugins/app/upload-admission.ts`, from `queueDepth` and the disk), find
  * (404/410 decided here only), results and the artifacts pipelines declare, the event log and
  * its subscriptions, cancel or delete, listing, start-up recovery, the stall watchdog, and
  * the lifetime of every job file (through `data-dir.ts`), driven by the job's own events.
  */
 import type { Logger } from '../logger.ts'
-import { AppError, insufficientStorage, jobExpired, jobNotFinished, jobNotFound, overloaded, storageUnavailable } from '../errors.ts'
+import { AppError, insufficientStorage, jobExpired, jobNotFinished, jobNotFound, storageUnavailable } from '../errors.ts'
 import { choosePipeline } from './choose-pipeline.ts'
 import type { DataDir } from './data-dir.ts'
 import { bindFileLifetimes } from './file-lifetimes.ts'
@@ -24,8 +25,6 @@ export interface JobServiceOptions {
   log: Logger
   stallTimeoutSeconds: number
   watchIntervalMs: number
-  /** Uploads are refused with 503 once this many jobs wait for a worker. */
-  maxQueuedJobs: number
   /** False in Redis mode when this API instance runs no jobs: recovery is the queue's (`recover`). */
   recover?: () => Promise<void>
 }
@@ -104,7 +103,6 @@ export function createJobService (options: JobServiceOptions) {
     pipelines,
 
     async submit ({ requestedId, receive }: Submission): Promise<Job> {
-      if (await queue.depth() >= options.maxQueuedJobs) throw overloaded(`${options.maxQueuedJobs} jobs are already waiting`)
       const id = requestedId ?? newJobId()
       const reservation = await store.reserve(id)
       let upload: ReceivedUpload | undefined
@@ -140,6 +138,9 @@ export function createJobService (options: JobServiceOptions) {
 
     /** A client's look at a job that may not exist yet (a stream opened before its upload). */
     lookup: (id: string) => store.get(id, clientRead),
+
+    /** The job as stored, without counting as a client's read (its retention is unchanged). */
+    peek: (id: string) => store.get(id),
 
     list: (query: { status?: JobStatus, limit: number }) => store.list(query),
 

@@ -23,7 +23,9 @@ export function httpLimits (config: Config): HttpLimits {
       headersTimeout,
       requestTimeout,
       // How often Node enforces the two deadlines above.
-      connectionsCheckingInterval: Math.min(5000, Math.max(250, Math.floor(headersTimeout / 4)))
+      connectionsCheckingInterval: Math.min(5000, Math.max(250, Math.floor(headersTimeout / 4))),
+      // Node answers a missing Host with an empty 400; plugins/app/protocol-errors.ts answers it in JSON.
+      requireHostHeader: false
     }
   }
 }

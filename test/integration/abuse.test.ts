@@ -3,8 +3,10 @@
  * server process on 127.0.0.1 takes malformed multipart bodies, hostile file names, seeded
  * mutations, random bytes, oversized heads, slowloris heads, trickled and stalled uploads and a
  * thousand idle streams. It must stay up and answer /health throughout, give only clean errors,
- * cut every held connection within its timeout, keep memory bounded, and still complete a
- * normal job afterwards. `node bench/abuse.ts` runs the same at a larger size and records it.
+ * cut every held connection within its timeout, keep memory bounded, answer every route's
+ * malformed methods, headers, ids and bodies with a 4xx JSON error, still complete a normal job
+ * afterwards, and hold the protocol edges (HEAD of a stream, a resume beyond the log, a
+ * 100,000-column CSV). `node bench/abuse.ts` runs the same at a larger size and records it.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -31,8 +33,9 @@ it('survives the abuse run and still completes a normal job', async () => {
     expect(report.held.slowloris.statuses).toEqual({ 408: SIZES.slowloris })
     expect(report.health.failures).toBe(0)
     expect(report.rss.peakMiB).toBeLessThan(MAX_PEAK_RSS_MIB)
-    expect(report.durationMs).toBeLessThan(60_000)
+    // ~40 s on the shared 2-core box under load, with the protocol cases and edge probes (~5 s of it).
+    expect(report.durationMs).toBeLessThan(80_000)
   } finally {
     await rm(dataDir, { recursive: true, force: true })
   }
-}, 60_000)
+}, 90_000)

@@ -4,6 +4,7 @@
  * result document, the archived files and the CSV row come out.
  */
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import Papa from 'papaparse'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTextPdf, renderTextImage } from '../fixtures/intake/make-documents.ts'
@@ -68,12 +69,15 @@ describe('intake over HTTP (offline adapters)', () => {
 
     for (const document of result!.documents) {
       expect(document.archive?.provider).toBe('local')
-      expect(document.archive?.location.startsWith(server.dataDir)).toBe(true)
+      // Relative to DATA_DIR: no server path reaches a client.
+      expect(document.archive?.location).toMatch(/^archive\/[0-9a-f-]{36}\/[0-9a-f]{12}-/)
     }
-    expect((await readFile(pdf!.archive!.location)).equals(Buffer.from(text))).toBe(true)
+    expect((await readFile(join(server.dataDir, pdf!.archive!.location))).equals(Buffer.from(text))).toBe(true)
 
     expect(result!.export).toMatchObject({ provider: 'local' })
-    const csv = Papa.parse<string[]>(await readFile(result!.export!.location, 'utf8'), { skipEmptyLines: true }).data
+    expect(result!.export!.location).toBe('exports/submissions.csv')
+    expect(JSON.stringify(result)).not.toContain(server.dataDir)
+    const csv = Papa.parse<string[]>(await readFile(join(server.dataDir, result!.export!.location), 'utf8'), { skipEmptyLines: true }).data
     expect(csv[0]).toEqual(result!.export!.header)
     expect(csv[1]).toEqual(result!.export!.row)
     const cell = (column: string) => csv[1]![csv[0]!.indexOf(column)]

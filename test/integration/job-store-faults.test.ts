@@ -183,7 +183,8 @@ describe.skipIf(!canMountTmpfs && process.env.CI !== 'true')('storage faults', (
     const disk: SmallDisk = mountSmallDisk(16)
     cleanups.push(() => disk.unmount())
     const start = async () => {
-      const server = await startChildServer({ DATA_DIR: disk.dir, SWEEP_INTERVAL_MS: '200' })
+      // No free-space reserve: the upload must meet the full disk itself (and answer 507).
+      const server = await startChildServer({ DATA_DIR: disk.dir, SWEEP_INTERVAL_MS: '200', MIN_FREE_DISK_BYTES: '0' })
       cleanups.push(() => server.process.kill('SIGKILL'))
       return server
     }

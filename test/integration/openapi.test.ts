@@ -79,7 +79,7 @@ describe('OpenAPI document', () => {
     const media = stream?.responses['200']?.content?.['text/event-stream']
     const messages = (media?.schema?.anyOf ?? []) as Array<{ title: string, properties: { event: { enum: string[] }, data: { properties: Record<string, unknown> } } }>
     expect(messages.map(message => message.properties.event.enum[0]))
-      .toEqual(['connected', 'progress', 'heartbeat', 'complete', 'failed', 'cancelled', 'interrupted', 'timeout'])
+      .toEqual(['connected', 'progress', 'reset', 'heartbeat', 'complete', 'failed', 'cancelled', 'interrupted', 'timeout'])
     for (const message of messages) expect(Object.keys(message.properties.data.properties)).toContain('jobId')
     expect(String(media?.example)).toMatch(/^retry: \d+\n\nevent: connected\n/)
     expect(stream?.parameters?.map(parameter => `${parameter.in}:${parameter.name}`)).toEqual(expect.arrayContaining(['header:last-event-id', 'query:lastEventId', 'path:id']))
@@ -123,16 +123,22 @@ describe('the progress stream matches its documentation', () => {
     }
   }
 
-  it('for completed and failed jobs, heartbeats and timeouts', async () => {
+  it('for completed and failed jobs, a reset, heartbeats and timeouts', async () => {
     const gates = createGates()
     server = await buildTestApp({ HEARTBEAT_SECONDS: '1', WAIT_TIMEOUT_SECONDS: '2' }, { listen: true, pipelines: [instantPipeline(), gatedPipeline(gates, { failAt: 'forecasting' })] })
     const post = async (pipeline: string) => {
       const response = await fetch(`${server.url}/api/jobs`, { method: 'POST', body: csvForm(undefined, { pipeline }) })
       return await response.json() as { id: string, links: { events: string } }
     }
-    const completed = recordStream(server.url + (await post('instant')).links.events)
+    const completedLinks = (await post('instant')).links
+    const completed = recordStream(server.url + completedLinks.events)
     check(await completed.waitForType('complete'))
     completed.close()
+    const ahead = recordStream(`${server.url}${completedLinks.events}?lastEventId=999`)
+    const replayed = await ahead.waitForType('complete')
+    ahead.close()
+    expect(replayed.map(event => event.type)).toContain('reset')
+    check(replayed)
 
     const failing = await post('gated')
     const failed = recordStream(server.url + failing.links.events)

@@ -6,7 +6,7 @@ import { EventSource } from 'eventsource'
 
 export interface ReceivedEvent { type: string, id: string, data: Record<string, unknown> }
 
-const EVENT_TYPES = ['connected', 'progress', 'heartbeat', 'complete', 'failed', 'cancelled', 'interrupted', 'timeout']
+const EVENT_TYPES = ['connected', 'reset', 'progress', 'heartbeat', 'complete', 'failed', 'cancelled', 'interrupted', 'timeout']
 
 export function recordStream (url: string, init?: { headers?: Record<string, string> }) {
   const received: ReceivedEvent[] = []

@@ -16,7 +16,7 @@ export interface ArchiveInput {
 
 export interface ArchiveResult {
   provider: 'local' | 'drive'
-  /** A path (local) or a link (Drive) a person can open. */
+  /** Relative to DATA_DIR (local: `archive/<job id>/<file>`), or a link a person can open (Drive); never a server path. */
   location: string
   /** The provider's own id, when it has one (Drive file id). */
   id?: string

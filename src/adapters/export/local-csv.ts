@@ -2,13 +2,15 @@
  * The default export: one CSV row per submission in `DATA_DIR/exports/submissions.csv`
  * (RFC 4180, UTF-8). When a submission brings a column the file lacks, the file is rewritten
  * once, streaming, with the wider header; earlier rows get empty cells in the new columns.
- * Cells that a spreadsheet would run as a formula are prefixed with `'` (CSV injection).
+ * Cells that a spreadsheet would run as a formula are prefixed with `'` (CSV injection). The
+ * location reported is relative to DATA_DIR, never a server path.
  */
 import { once } from 'node:events'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { appendFile, mkdir, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import Papa from 'papaparse'
+import { dataDirRelative } from '../data-dir-relative.ts'
 import { createSerialQueue } from '../serial-queue.ts'
 import { alignRow } from './align-row.ts'
 import type { ExportResult, SheetExporter } from './types.ts'
@@ -30,7 +32,7 @@ export function createLocalCsvExporter (dataDir: string): SheetExporter {
         if (existing === null) await appendFile(file, toCsvLine(header))
         else if (headerChanged) await rewriteWithHeader(file, header)
         await appendFile(file, toCsvLine(row))
-        return { provider: 'local', location: file, header, row }
+        return { provider: 'local', location: dataDirRelative(dataDir, file), header, row }
       })
     }
   }

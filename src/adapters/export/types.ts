@@ -6,7 +6,7 @@
 
 export interface ExportResult {
   provider: 'local' | 'sheets'
-  /** The CSV file's path, or the spreadsheet's link. */
+  /** The CSV file relative to DATA_DIR (`exports/submissions.csv`), or the spreadsheet's link; never a server path. */
   location: string
   /** Where the row landed, when the provider says (`Submissions!A7:K7`). */
   range?: string

@@ -35,7 +35,6 @@ export default fp<JobsPluginOptions>(async function jobsPlugin (app, options) {
     log,
     stallTimeoutSeconds: config.STALL_TIMEOUT_SECONDS,
     watchIntervalMs: config.SWEEP_INTERVAL_MS,
-    maxQueuedJobs: config.MAX_QUEUED_JOBS,
     ...(recover ? { recover } : {})
   })
   app.decorate('jobs', service)

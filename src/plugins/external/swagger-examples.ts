@@ -51,7 +51,7 @@ const jobErrors = { 400: invalidId, 404: notFound, 409: notFinished, 410: expire
 /** Responses the access layer adds to every /api operation when API keys are on. */
 export const unauthorizedExample = error('api_key_required', 'This API needs an API key: send "Authorization: Bearer <key>". Stream, result and PDF links from an upload reply carry their own token.')
 export const rateLimitedExample = error('rate_limited', 'Too many uploads from this client: at most 60 per minute. Try again in 42 seconds.')
-export const overloadedExample = error('overloaded', 'The server is overloaded (event loop delay). Try again shortly.')
+export const overloadedExample = error('overloaded', 'New uploads are paused: 1,000 jobs are already waiting (MAX_QUEUED_JOBS is 1,000). Try again in 30 seconds; jobs already accepted carry on.', { retryAfterSeconds: 30 })
 
 const reportResult = {
   pipeline: 'report',

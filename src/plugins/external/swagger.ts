@@ -32,7 +32,7 @@ export default fp(async function swaggerPlugin (app) {
             type: 'apiKey',
             in: 'query',
             name: 'token',
-            description: 'The short-lived token carried by the upload reply\'s `links` (TOKEN_TTL_SECONDS). Opens one job\'s stream, result and PDF; EventSource cannot send headers.'
+            description: 'The token carried by the upload reply\'s `links`. Opens one job\'s stream, result and PDF (EventSource cannot send headers) for TOKEN_TTL_SECONDS after it was issued, and in any case while the job is queued or running and for JOB_TTL_SECONDS after it finished: a stream the server ends (`timeout` max_duration, a restart) resumes by the same URL.'
           }
         }
       },

@@ -1,8 +1,11 @@
 /**
- * Load shedding (`@fastify/under-pressure`): when the event loop lags or memory passes the
- * configured bounds, new uploads are answered 503 with Retry-After, since each would add work
- * to a server that cannot keep up. Nothing else is shed. Above all, an event stream is never
- * answered 503 — EventSource gives up for good on it — and reads stay cheap enough to serve.
+ * Opt-in load shedding (`@fastify/under-pressure`): when the event loop lags or memory passes
+ * bounds an operator configured (all off by default), new uploads are answered 503 with
+ * Retry-After. Off by default because accepted jobs queue anyway: on a busy machine event-loop
+ * delay alone refused most ordinary uploads while nothing had run out. What does run out —
+ * queue, disk, the memory budget — is checked for every upload by plugins/app/upload-admission.ts.
+ * Nothing else is shed. Above all, an event stream is never answered 503 — EventSource gives up
+ * for good on it — and reads stay cheap enough to serve.
  * A route opts in to shedding with `config: { shedUnderPressure: true }`.
  */
 import underPressure from '@fastify/under-pressure'

@@ -34,6 +34,7 @@ export default async function jobRoutes (fastify: FastifyInstance) {
   }, async (request, reply) => {
     if (app.streams.closing) throw shuttingDown()
     if (!request.isMultipart()) throw new AppError('not_multipart', 415, 'Send the upload as multipart/form-data with the file in a field named "file".')
+    await app.admission.admitUpload(request, reply)
     const requestedId = request.headers['x-job-id']
     const job = await jobs.submit({
       ...(requestedId ? { requestedId } : {}),

@@ -26,6 +26,12 @@ export const StreamEventData = {
     at,
     detail: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Stage specifics such as rows or pages' }))
   }, { description: 'Every stage transition, and progress within long stages.' }),
+  reset: Type.Object({
+    jobId,
+    lastEventId: Type.Integer({ minimum: 1, description: 'The Last-Event-ID the client sent' }),
+    latestEventId: Type.Integer({ minimum: 0, description: 'The job\'s latest event id when the stream opened (0: none yet)' }),
+    message: Type.String()
+  }, { description: 'Right after `connected` when the client\'s Last-Event-ID is beyond the job\'s log (a store that lost events, a stream of another deployment, a job that does not exist yet). Its id is 0, so the client forgets its own; every event follows again from the first, the outcome included. Discard what was kept from this stream.' }),
   heartbeat: Type.Object({ jobId, status: Type.Enum([...JOB_STATUSES, 'waiting']), at }, { description: 'Every HEARTBEAT_SECONDS with nothing else to send.' }),
   complete: Type.Object({ jobId, seq, percent: Type.Literal(100), result: Type.String({ description: 'Path of the result document' }), at }, { description: 'Terminal: the job completed; the response ends.' }),
   failed: Type.Object({
@@ -51,6 +57,7 @@ const withId = new Set<StreamEventName>(['progress', 'complete', 'failed', 'canc
 export const StreamMessage = Type.Union(Object.entries(StreamEventData).map(([name, data]) => Type.Object({
   event: Type.Literal(name),
   ...(withId.has(name as StreamEventName) ? { id: Type.Integer({ minimum: 1 }) } : {}),
+  ...(name === 'reset' ? { id: Type.Literal(0) } : {}),
   data
 }, { title: name, description: (data as { description?: string }).description })), {
   description: 'The stream starts with `retry: MS`, then sends these messages, each as `event:`, `id:` (where shown) and one `data:` line of JSON.'

@@ -14,6 +14,11 @@ export interface StreamJobEventsOptions {
   jobId: string
   /** Send only events with a greater sequence number (the client's Last-Event-ID, or 0). */
   afterSeq: number
+  /**
+   * Set when the client's Last-Event-ID is beyond the job's log: the stream then sends `reset`
+   * (id 0, so the client forgets its id) before replaying from the first event.
+   */
+  resetFrom?: { lastEventId: number, latestEventId: number } | undefined
   /** The job's status when the stream opened, or `waiting` when it does not exist yet. */
   status: JobStatus | 'waiting'
   events: Pick<JobStore, 'readEventsAfter' | 'subscribe'>
@@ -89,6 +94,19 @@ export async function streamJobEvents (options: StreamJobEventsOptions): Promise
 
   connection.send({ retry: options.retryMs })
   send('connected', { jobId, status })
+  if (options.resetFrom) {
+    const { lastEventId, latestEventId } = options.resetFrom
+    connection.send({
+      event: 'reset',
+      id: 0,
+      data: JSON.stringify({
+        jobId,
+        lastEventId,
+        latestEventId,
+        message: `Event ${lastEventId} is beyond this job's latest event (${latestEventId}); its events follow again from the first. Discard what you kept from this stream.`
+      })
+    })
+  }
   scheduleHeartbeat()
   try {
     for (const event of await store.readEventsAfter(jobId, lastSentSeq)) deliver(event)

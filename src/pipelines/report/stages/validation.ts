@@ -6,6 +6,7 @@
  */
 import { JobFailure } from '../../../errors.ts'
 import type { StageContext } from '../../../jobs/pipeline.ts'
+import { checkColumnCount } from '../column-limit.ts'
 import { detectDecimalSeparator } from '../parse-number.ts'
 import { readPassOnThreads } from '../read-pass-thread.ts'
 import { readPass, type PassInput } from '../read-pass.ts'
@@ -38,6 +39,7 @@ async function validateRows (ctx: StageContext<ReportState>, readThreads: number
   const { state } = ctx
   const file = need(state.file, 'the file check')
   const upload = ctx.files[0] as { path: string }
+  checkColumnCount(file)
   if (file.sampleRows.length === 0) {
     throw new JobFailure('no_rows', 'The file has a header but no data rows. Export the data again including its rows.', { row: 2 })
   }

@@ -6,7 +6,8 @@
  * gives up for good on an HTTP error, such as the 503 of a server that is restarting. Then this
  * opens a new one after a backoff with `?lastEventId=` set to the last event seen, so the server
  * replays what was missed. Events at or below that sequence number are dropped, so a replay can
- * never apply twice. The EventSource is closed on every terminal event.
+ * never apply twice — unless the server sends `reset` (that id is beyond the job's log), after
+ * which every event comes again from the first. The EventSource is closed on every terminal event.
  */
 import { ApiError, getJob, jobLinks } from './api.js'
 
@@ -14,7 +15,7 @@ import { ApiError, getJob, jobLinks } from './api.js'
 /** @typedef {'connecting' | 'open' | 'reconnecting' | 'closed'} ConnectionState */
 
 const TERMINAL = new Set(['complete', 'failed', 'cancelled', 'interrupted'])
-const EVENT_NAMES = ['connected', 'heartbeat', 'progress', 'complete', 'failed', 'cancelled', 'interrupted', 'timeout']
+const EVENT_NAMES = ['connected', 'reset', 'heartbeat', 'progress', 'complete', 'failed', 'cancelled', 'interrupted', 'timeout']
 /** With heartbeats every 15 s by default, this long without any event means the stream is stuck. */
 const SILENCE_LIMIT_MS = 45_000
 const MAX_BACKOFF_MS = 10_000
@@ -93,6 +94,12 @@ export function followJob (jobId, { onEvent, onConnection, keepWaiting = () => f
     try {
       data = JSON.parse(message.data)
     } catch {
+      return
+    }
+    if (type === 'reset') {
+      // Our last id is beyond the job's log (a server that lost events): everything follows again
+      // from the first event, so forget the id or the replay would be dropped as already seen.
+      lastSeq = 0
       return
     }
     if (typeof data?.seq === 'number') {
