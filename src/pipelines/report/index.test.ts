@@ -158,6 +158,7 @@ describe('report pipeline', () => {
     expect(numberWarnings[0]?.message).toMatch(/4 cells of "COGS" could not be read/)
     const auto = await runReport(lines.join('\n'))
     expect(auto.result.input.measures).toEqual(['Gross Sales', 'Sales', 'COGS', 'Profit', 'Discounts', 'Units Sold'])
+    expect(auto.result.analytics.kpis.margin?.basis).toBe('Profit ÷ Sales')
   })
 
   it('combines groups beyond maxGroups into Other', async () => {
