@@ -9,7 +9,7 @@
  * instead of printing a noisy number.
  */
 import { backtest, LEVEL, MIN_FOLDS_FOR_ACCURACY, score, Z95, type Accuracy, type Backtest } from './backtest.ts'
-import { averageOutputs, fitCandidates, MIN_MODEL_HISTORY, MIN_SEASONAL_HISTORY, MODEL_LABEL, type ModelKind } from './models.ts'
+import { averageOutputs, fitCandidates, MIN_MODEL_HISTORY, MIN_SEASONAL_HISTORY, MODEL_LABEL, type ModelKind, type ModelOutput } from './models.ts'
 
 export interface ForecastPoint { period: string, value: number, lower: number, upper: number }
 
@@ -55,15 +55,17 @@ export function forecastSeries ({ values, labels, futureLabels, season }: Series
   if (!seasonal && y.length >= MIN_MODEL_HISTORY) notes.push(`The history (${y.length} periods) is shorter than two seasons (${2 * season}), so models without seasonality were used.`)
   const minTrain = seasonal ? MIN_SEASONAL_HISTORY(season) : MIN_MODEL_HISTORY
   const tested = backtest(y, season, horizon, minTrain)
-  const final = fitCandidates(y, horizon, season, true)
-  for (const failure of final.failures) notes.push(`${failure}.`)
-  const available = PREFERENCE.filter(kind => final.outputs[kind] !== undefined)
   const folds = tested?.folds.length ?? 0
   const measured = tested !== null && folds >= MIN_FOLDS_FOR_ACCURACY
-  const scored = measured ? best(tested, available) : []
-  const members = scored.length > 0 ? scored : withoutEvidence(available)
+  const scored = measured ? best(tested, PREFERENCE) : []
+  // On the whole history only what is published is refitted (and MSTL, whose in-sample fit the
+  // anomaly check reads).
+  const final = fitCandidates(y, horizon, season, { withFitted: true, ...(scored.length > 0 ? { only: [...scored, 'mstl'] } : {}) })
+  for (const failure of final.failures) notes.push(`${failure}.`)
+  const available = PREFERENCE.filter(kind => final.outputs[kind] !== undefined)
+  const members = scored.length > 0 ? scored.filter(kind => available.includes(kind)) : withoutEvidence(available)
   if (members.length === 0) return { forecast: { model: 'none', history, forecast: [], accuracy: null, level: LEVEL, notes } }
-  const output = averageOutputs(members.map(kind => final.outputs[kind]).filter(member => member !== undefined))
+  const output = averageOutputs(members.map(kind => final.outputs[kind] as ModelOutput))
   const scores = tested ? score(tested, members) : null
   if (!measured) notes.push(`Insufficient history to measure accuracy: ${y.length} periods allow ${folds} backtest fold${folds === 1 ? '' : 's'}, and at least ${MIN_FOLDS_FOR_ACCURACY} are needed.${scores ? ' The intervals are calibrated on what could be held out.' : ' The intervals are the models\' own, uncalibrated.'}`)
   const nonNegative = y.every(value => Number.isNaN(value) || value >= 0)

@@ -49,13 +49,21 @@ export const MODEL_LABEL: Record<ModelKind, string> = {
   naive: 'Naive (last value)'
 }
 
+export interface FitOptions {
+  /** Also return MSTL's in-sample fitted values. */
+  withFitted?: boolean
+  /** Fit only these (the naive baselines cost nothing and are always there). */
+  only?: readonly ModelKind[]
+}
+
 /** Every candidate the history supports, fitted on `series` (NaN gaps allowed) for `horizon` steps. */
-export function fitCandidates (series: readonly number[], horizon: number, season: number, withFitted = false): CandidateFit {
+export function fitCandidates (series: readonly number[], horizon: number, season: number, { withFitted = false, only }: FitOptions = {}): CandidateFit {
   const filled = interpolate(series)
   const outputs: Candidates = {}
   const failures: string[] = []
   let lambda: number | null = null
   const attempt = (kind: ModelKind, fit: () => ModelOutput) => {
+    if (only && !only.includes(kind)) return
     try {
       const output = fit()
       if (output.point.every(Number.isFinite)) outputs[kind] = output
