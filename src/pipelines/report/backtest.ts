@@ -128,9 +128,10 @@ const hasZ = (error: StepError) => Number.isFinite(error.z)
 /**
  * Interval scale per step from standardised errors z (error ÷ nominal sd). A step's mean square
  * is blended with the pooled mean square of all steps (POOL_WEIGHT pseudo-errors), so a step
- * tested in two folds is not set by two numbers alone; because the estimate rests on few errors,
- * a new error divided by it follows Student's t, whose quantile sets the width. Steps never
- * tested take the nearest tested step's scale. 1 means the method's own intervals were right.
+ * tested in two folds is not set by two numbers alone; the width uses Student's t quantile for
+ * as many degrees of freedom as there are errors behind the pool (the blend leans on all of
+ * them), which widens intervals only where there are few errors at all. Steps never tested
+ * take the nearest tested step's scale. 1 means the method's own intervals were right.
  */
 export function stepScales (errors: readonly StepError[], horizon: number): number[] {
   const usable = errors.filter(hasZ)
@@ -145,7 +146,7 @@ export function stepScales (errors: readonly StepError[], horizon: number): numb
     }
     const squares = own.reduce((sum, error) => sum + error.z * error.z, 0)
     const meanSquare = (squares + POOL_WEIGHT * pooled) / (own.length + POOL_WEIGHT)
-    const degrees = Math.min(usable.length, own.length + POOL_WEIGHT)
+    const degrees = usable.length
     scales.push(Math.sqrt(meanSquare) * t975(degrees) / Z95)
   }
   const last = scales.findLastIndex(scale => scale !== null)
