@@ -58,9 +58,8 @@ export function forecastSeries ({ values, labels, futureLabels, season }: Series
   const folds = tested?.folds.length ?? 0
   const measured = tested !== null && folds >= MIN_FOLDS_FOR_ACCURACY
   const scored = measured ? best(tested, PREFERENCE) : []
-  // On the whole history only what is published is refitted (and MSTL, whose in-sample fit the
-  // anomaly check reads).
-  const final = fitCandidates(y, horizon, season, { withFitted: true, ...(scored.length > 0 ? { only: [...scored, 'mstl'] } : {}) })
+  // On the whole history only what is published is refitted.
+  const final = fitCandidates(y, horizon, season, { withFitted: true, ...(scored.length > 0 ? { only: scored } : {}) })
   for (const failure of final.failures) notes.push(`${failure}.`)
   const available = PREFERENCE.filter(kind => final.outputs[kind] !== undefined)
   const members = scored.length > 0 ? scored.filter(kind => available.includes(kind)) : withoutEvidence(available)
@@ -81,7 +80,8 @@ export function forecastSeries ({ values, labels, futureLabels, season }: Series
   const label = members.map(kind => describe(kind, final.lambda, season, y.length))
   const model = label.length === 1 ? label[0] as string : `Average of ${label.join(' and ')}`
   const outcome: ForecastOutcome = { forecast: { model, history, forecast, accuracy, level: LEVEL, notes } }
-  const fitted = final.outputs.mstl?.fitted
+  // MSTL's in-sample fit, when it is published, is what the residual anomaly check reads.
+  const fitted = members.includes('mstl') ? final.outputs.mstl?.fitted : undefined
   if (fitted) outcome.fitted = fitted
   return outcome
 }
