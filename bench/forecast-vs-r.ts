@@ -9,8 +9,8 @@
  *
  *   npm run bench:forecast:r
  *
- * Needs Rscript with the forecast package; when Rscript is missing it installs Debian's
- * r-base-core and r-cran-forecast with apt-get (root only) and says so.
+ * Needs Rscript with the forecast package (and AER, lmtest, tseries, strucchange for the series);
+ * when they are missing it installs them from Debian with apt-get (root only) and says so.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -120,10 +120,10 @@ function measure (s: RSeries, forecast: Interval): Metrics {
 
 function ensureR (): void {
   try {
-    execFileSync('Rscript', ['-e', 'suppressMessages(library(forecast)); library(jsonlite)'], { stdio: 'ignore' })
+    execFileSync('Rscript', ['-e', 'for (p in c("forecast", "jsonlite", "AER", "lmtest", "tseries", "strucchange")) suppressMessages(library(p, character.only = TRUE))'], { stdio: 'ignore' })
     return
   } catch {
-    console.log('Rscript with the forecast package was not found: installing r-base-core, r-cran-forecast and r-cran-jsonlite with apt-get (needs root).')
+    console.log('Rscript, the forecast package or the packages holding the series were not found: installing r-base-core, r-cran-forecast, r-cran-jsonlite, r-cran-aer, r-cran-lmtest, r-cran-tseries and r-cran-strucchange with apt-get (needs root).')
   }
   execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'r-base-core', 'r-cran-forecast', 'r-cran-jsonlite', 'r-cran-aer', 'r-cran-lmtest', 'r-cran-tseries', 'r-cran-strucchange'], { stdio: 'inherit' })
 }
