@@ -1,6 +1,6 @@
 /**
  * Forecasting throughput: 200 monthly series of 36 points (trend + yearly season + noise), each
- * backtested on rolling origins (three folds here, every candidate fitted in each) and refitted,
+ * backtested on rolling origins (two folds here, every candidate fitted in each) and refitted,
  * inline and on worker threads. Target: under 2 s for the batch.
  *
  *   node bench/report-forecast.ts

@@ -55,11 +55,12 @@ export interface Backtest {
 interface StepError { fold: number, step: number, scaled: number, smape: number, z: number }
 
 /**
- * Training lengths for the folds, latest first: cuts `stride` apart (a third of the horizon, so
- * every step is tested several times), each leaving at least `minTrain` points to fit on.
+ * Training lengths for the folds, latest first: cuts half the horizon apart (every step is
+ * tested by all but the latest fold; closer cuts would cost a refit of every candidate each for
+ * little new evidence), each leaving at least `minTrain` points to fit on.
  */
 export function planOrigins (length: number, minTrain: number, horizon: number, maxFolds = MAX_FOLDS): number[] {
-  const stride = Math.max(1, Math.ceil(horizon / 3))
+  const stride = Math.max(1, Math.ceil(horizon / 2))
   const origins: number[] = []
   for (let origin = length - stride; origin >= minTrain && origins.length < maxFolds; origin -= stride) origins.push(origin)
   return origins

@@ -18,9 +18,9 @@ describe('forecastSeries', () => {
       const { forecast } = forecastSeries({ values: seasonalWithTrend(48), labels: labels(48), futureLabels: labels(12), season: 12 })
       const accuracy = forecast.accuracy
       if (!accuracy) throw new Error('a 48-month series must be backtested')
-      // Rolling origins 4 months apart, each forecasting up to 12 months, down to 24 months of training.
-      expect(accuracy.folds).toBe(6)
-      expect(accuracy.holdout).toBe(4 + 8 + 12 * 4)
+      // Rolling origins 6 months apart, each forecasting up to 12 months, down to 24 months of training.
+      expect(accuracy.folds).toBe(4)
+      expect(accuracy.holdout).toBe(6 + 12 * 3)
       if ((accuracy.mase ?? Infinity) < (accuracy.baselineMase ?? 0)) wins++
       covered += (accuracy.coverage ?? 0) * accuracy.holdout
       scored += accuracy.holdout
