@@ -47,7 +47,7 @@ describe('report pipeline over HTTP', () => {
       dateFormat: 'dd/mm/yyyy',
       regionColumn: 'Region',
       departmentColumn: 'Department',
-      measures: ['Revenue', 'Units', 'Cost'],
+      measures: ['Revenue', 'Cost', 'Units'],
       period: 'month',
       start: '2022-01-01',
       end: '2024-12-31'

@@ -2,7 +2,9 @@
  * The single streaming pass: every good row adds its measures into per-date-token sums, overall
  * and per region and department. Dates are interned as their text (time of day stripped), so a
  * 3-million-row file holds a few thousand distinct dates and each is parsed once, after the pass,
- * with the day/month order decided from all of them. Bad rows and cells become warnings.
+ * with the day/month order decided from all of them. Bad rows and cells become warnings
+ * (bad-cells.ts then folds the cells' into one per column). A measure averaged with a quantity weight adds value × weight to its sum and the
+ * weight to its count, so sum ÷ count is the weighted mean.
  */
 import type { AggregateData, AggregateSetup } from './aggregate-data.ts'
 import { inferDateReading, type DateReading } from './date-order.ts'
@@ -35,6 +37,10 @@ export class Aggregator implements AggregateData {
   private lastDateToken = MISSING
   /** The current row's measure values (NaN where a cell is empty or unreadable), reused per row. */
   private readonly rowValues: Float64Array
+  /** The current row's weight per measure (1 for sums and plain means). */
+  private readonly rowWeights: Float64Array
+  /** Weight column per measure, -1 for none. */
+  private readonly weightColumns: Int32Array
   private readonly tokenLookup = new Map<string, number>()
   private readonly width: number
   private readonly measureColumns: Int32Array
@@ -54,6 +60,8 @@ export class Aggregator implements AggregateData {
     this.departments = setup.department === null ? null : new GroupTotals(setup.maxTrackedGroups, measureCount, needCounts)
     this.badCells = setup.measures.map(() => 0)
     this.rowValues = new Float64Array(measureCount)
+    this.rowWeights = new Float64Array(measureCount).fill(1)
+    this.weightColumns = Int32Array.from(setup.measures, measure => measure.weight?.index ?? -1)
   }
 
   addRows (rows: readonly string[][], firstRow: number): void {
@@ -64,6 +72,8 @@ export class Aggregator implements AggregateData {
     const regions = this.regions
     const departments = this.departments
     const values = this.rowValues
+    const weights = this.rowWeights
+    const weightColumns = this.weightColumns
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as string[]
       const rowNumber = firstRow + i
@@ -105,12 +115,19 @@ export class Aggregator implements AggregateData {
           warnings.add({ code: 'bad_number', message: `"${cell}" is not a number; the cell was left out.`, row: rowNumber, column: header[columns[m] as number] })
           continue
         }
-        values[m] = value
-        sums[base + m]! += value
-        counts[base + m]! += 1
+        const weightColumn = weightColumns[m] as number
+        if (weightColumn >= 0) {
+          // A row without a usable quantity has no weight in the average.
+          const weight = parseNumber(row[weightColumn] as string, decimal)
+          if (weight === null || !(weight > 0)) continue
+          weights[m] = weight
+        }
+        values[m] = value * (weights[m] as number)
+        sums[base + m]! += values[m] as number
+        counts[base + m]! += weights[m] as number
       }
-      if (regions) regions.addRow(regionSlot, base, values)
-      if (departments) departments.addRow(departmentSlot, base, values)
+      if (regions) regions.addRow(regionSlot, base, values, weights)
+      if (departments) departments.addRow(departmentSlot, base, values, weights)
     }
   }
 

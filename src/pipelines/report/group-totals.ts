@@ -65,8 +65,11 @@ export class GroupTotals implements GroupTotalsData {
     return this.rows[this.limit] ?? 0
   }
 
-  /** Adds one row's measure values (NaN: no value) at `base`, the row's date token × measures. */
-  addRow (slot: number, base: number, values: Float64Array): void {
+  /**
+   * Adds one row's measure values (NaN: no value) at `base`, the row's date token × measures;
+   * `weights` (per measure) is what each value counts for in an average, 1 when absent.
+   */
+  addRow (slot: number, base: number, values: Float64Array, weights?: Float64Array): void {
     this.rows[slot]!++
     let sums = this.sums[slot] as Float64Array
     if (base + this.measureCount > sums.length) {
@@ -78,7 +81,7 @@ export class GroupTotals implements GroupTotalsData {
       const value = values[m] as number
       if (Number.isNaN(value)) continue
       sums[base + m]! += value
-      if (counts) counts[base + m]! += 1
+      if (counts) counts[base + m]! += weights ? weights[m] as number : 1
     }
   }
 

@@ -131,6 +131,36 @@ describe('report pipeline', () => {
     expect(result.totals.sales).toBe((60 * 61) / 2)
   })
 
+  it('reads a finance export: accounting zeros, prices averaged by units sold, Profit and COGS kept, bad cells once per column', async () => {
+    const lines = ['Segment,Country,Product,Discount Band,Units Sold,Manufacturing Price,Sale Price,Gross Sales,Discounts,Sales,COGS,Profit,Date,Month Number,Month Name,Year']
+    let weighted = 0
+    let units = 0
+    months(30).forEach(({ year, month }, i) => {
+      for (const [country, sold, price] of [['Canada', 100 + i, 20], ['France', 300 + 2 * i, 12]] as const) {
+        const gross = sold * price
+        const discount = country === 'Canada' ? ' $-   ' : ` $${(gross * 0.05).toFixed(2)} `
+        const sales = gross - (country === 'Canada' ? 0 : gross * 0.05)
+        const cogs = i === 3 || i === 7 ? 'n/a' : `" $${(sold * 5).toLocaleString('en-US', { minimumFractionDigits: 2 })} "`
+        weighted += sold * price
+        units += sold
+        lines.push(`Government,${country},Carretera,Low,${sold},$5.00,$${price}.00," $${gross.toLocaleString('en-US', { minimumFractionDigits: 2 })} ",${discount}," $${sales.toLocaleString('en-US', { minimumFractionDigits: 2 })} ",${cogs}," $(${(sold).toFixed(2)})",${String(month).padStart(2, '0')}/01/${year},${month},x,${year}`)
+      }
+    })
+    const { result } = await runReport(lines.join('\n'), { measures: 'Sales,COGS,Profit,Discounts,Units Sold,Sale Price' })
+    expect(result.input.aggregation).toMatchObject({ Sales: 'sum', COGS: 'sum', Profit: 'sum', 'Sale Price': 'mean' })
+    expect(result.input.weightedBy).toEqual({ 'Sale Price': 'Units Sold' })
+    expect(result.totals['Sale Price']).toBeCloseTo(weighted / units, 2)
+    expect(result.totals.Profit).toBeLessThan(0)
+    const numberWarnings = result.input.warnings.filter(warning => warning.code === 'bad_number' || warning.code === 'more_warnings')
+    // " $-   " is an accounting zero, not a bad number; the two "n/a" COGS cells are one warning.
+    expect(numberWarnings).toHaveLength(1)
+    expect(numberWarnings[0]).toMatchObject({ column: 'COGS', row: 8 })
+    expect(numberWarnings[0]?.message).toMatch(/4 cells of "COGS" could not be read/)
+    const auto = await runReport(lines.join('\n'))
+    expect(auto.result.input.measures).toEqual(['Gross Sales', 'Sales', 'COGS', 'Profit', 'Discounts', 'Units Sold'])
+    expect(auto.result.analytics.kpis.margin?.basis).toBe('Profit ÷ Sales')
+  })
+
   it('combines groups beyond maxGroups into Other', async () => {
     const lines = ['date,store,sales']
     months(24).forEach(({ year, month }, i) => {

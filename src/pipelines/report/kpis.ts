@@ -57,7 +57,9 @@ export function computeKpis (series: SeriesSet, totals: Record<string, number>, 
 }
 
 function margin (names: readonly string[], totals: Record<string, number>): Kpis['margin'] {
-  const revenue = names.find(name => REVENUE.test(name))
+  // Margin is taken on net sales: "Sales" rather than "Gross Sales" when a file has both.
+  const revenues = names.filter(name => REVENUE.test(name))
+  const revenue = revenues.find(name => !/gross/i.test(name)) ?? revenues[0]
   if (!revenue || !totals[revenue]) return null
   const profit = names.find(name => PROFIT.test(name) && name !== revenue)
   if (profit) return { revenue, basis: `${profit} ÷ ${revenue}`, value: round4((totals[profit] ?? 0) / (totals[revenue] as number)) }

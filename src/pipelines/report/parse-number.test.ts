@@ -17,7 +17,13 @@ describe('parseNumber', () => {
     ["1'234.50", '.', 1234.5],
     ['EUR 99.90', '.', 99.9],
     ['-$12.00', '.', -12],
-    ['1e3', '.', 1000]
+    ['1e3', '.', 1000],
+    [' $-   ', '.', 0],
+    [' $ -  ', '.', 0],
+    ['($-)', '.', 0],
+    ['€ –', ',', 0],
+    [' $32,370.00 ', '.', 32370],
+    [' $(4,533.75)', '.', -4533.75]
   ] as const)('reads %s with decimal %s as %d', (cell, decimal, expected) => {
     expect(parseNumber(cell, decimal)).toBeCloseTo(expected, 9)
   })

@@ -1,7 +1,8 @@
 /**
  * Reads numbers the way finance exports write them: currency symbols and codes, thousands
  * separators (`,` `.` space, apostrophe), decimal commas (`1.234,56`), accounting negatives
- * (`($4,533.75)`), trailing minus (`4533.75-`), a lone dash for zero, and percents. The decimal
+ * (`($4,533.75)`), trailing minus (`4533.75-`), a lone dash for zero (also after a currency sign,
+ * `$-`, as accounting formats print zero), and percents. The decimal
  * separator is decided once per file from the sample, because `1,234` alone cannot say.
  */
 
@@ -45,6 +46,8 @@ export function parseDecorated (cell: string, decimal: DecimalSeparator): number
     text = text.slice(1, -1).trim()
   }
   text = text.replace(CURRENCY, '').trim()
+  // Accounting exports write zero as a dash after the currency sign: `$-`, `$ -`, `($-)`.
+  if (DASHES.has(text)) return 0
   if (text.startsWith('(') && text.endsWith(')')) {
     negative = !negative
     text = text.slice(1, -1).trim()

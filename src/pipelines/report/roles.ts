@@ -7,13 +7,18 @@
 import { JobFailure } from '../../errors.ts'
 import type { ReportOptions } from './options.ts'
 import { dateShape, normalizeDateToken } from './parse-date.ts'
+import { classifyMeasure, isAveraged, KIND_RANK, type MeasureKind } from './measure-kinds.ts'
 import { isPercentCell, parseNumber, type DecimalSeparator } from './parse-number.ts'
 
 export interface MeasureRole {
   index: number
   name: string
-  /** Money and quantities add up per period; percents and rates are averaged. */
+  /** Money and quantities add up per period; prices, rates and percents are averaged. */
   aggregation: 'sum' | 'mean'
+  /** What the column measures (set by detection; ranks the measures). */
+  kind?: MeasureKind
+  /** For averaged measures: the quantity column each row's value is weighted by. */
+  weight?: { index: number, name: string }
 }
 
 export interface ColumnRoles {
@@ -32,17 +37,13 @@ const REGION_NAMES = ['region', 'country', 'state', 'province', 'territory', 'ma
 const DEPARTMENT_NAMES = ['department', 'dept', 'category', 'segment', 'division', 'team', 'cost center', 'cost centre', 'costcenter', 'product line', 'business unit', 'line of business', 'channel', 'function', 'abteilung', 'kostenstelle', 'bereich', 'sparte', 'kategorie', 'catégorie', 'categoría', 'departamento', 'product', 'unit', 'group']
 const IDENTIFIER = /(^|[\s_.-])(id|ids|no|nr|num|number|code|zip|zipcode|postal|postcode|plz|phone|sku|ean|upc|isbn|key|index|ref|#)\.?$|^#|[a-z]Id$/i
 const DATE_PART = /(^|[\s_-])(year|yr|fy|month|mon|quarter|qtr|week|wk|day|weekday|hour|period)s?([\s_-]|$)/i
-const MONEY_OR_QUANTITY = /sales|revenue|amount|cost|price|profit|margin|income|expense|spend|budget|turnover|value|total|qty|quantity|units|volume|count|orders|net|gross|tax|fee|balance|umsatz|betrag|kosten|menge/i
+const MONEY_OR_QUANTITY = /sales|revenue|amount|cost|cogs|price|profit|margin|income|expense|spend|budget|turnover|value|total|qty|quantity|units|volume|count|orders|net|gross|tax|fee|balance|discount|umsatz|betrag|kosten|menge/i
 const COORDINATE = /^(lat|latitude|lon|lng|long|longitude)$/i
-const REVENUE_LIKE = /revenue|sales|turnover|umsatz|amount|betrag|income/i
 
-/** Revenue-like columns first, then other money or quantities, then the rest (stable within each). */
-const measurePriority = (name: string) => (REVENUE_LIKE.test(name) ? 0 : MONEY_OR_QUANTITY.test(name) ? 1 : 2)
-
-interface Profile { nonEmpty: number, dates: number, numbers: number, percents: number, leadingZeros: number, integers: number, distinct: Set<string>, increasing: boolean }
+interface Profile { nonEmpty: number, dates: number, numbers: number, percents: number, leadingZeros: number, integers: number, distinct: Set<string>, increasing: boolean, largest: number }
 
 function profile (rows: readonly string[][], index: number, decimal: DecimalSeparator): Profile {
-  const result: Profile = { nonEmpty: 0, dates: 0, numbers: 0, percents: 0, leadingZeros: 0, integers: 0, distinct: new Set(), increasing: true }
+  const result: Profile = { nonEmpty: 0, dates: 0, numbers: 0, percents: 0, leadingZeros: 0, integers: 0, distinct: new Set(), increasing: true, largest: 0 }
   let previous = Number.NEGATIVE_INFINITY
   for (const row of rows) {
     const cell = row[index]?.trim() ?? ''
@@ -54,6 +55,7 @@ function profile (rows: readonly string[][], index: number, decimal: DecimalSepa
     if (value !== null && !Number.isNaN(value)) {
       result.numbers++
       if (Number.isInteger(value)) result.integers++
+      result.largest = Math.max(result.largest, Math.abs(value))
       if (value <= previous) result.increasing = false
       previous = value
     }
@@ -64,6 +66,11 @@ function profile (rows: readonly string[][], index: number, decimal: DecimalSepa
 }
 
 const share = (count: number, profile: Profile) => (profile.nonEmpty === 0 ? 0 : count / profile.nonEmpty)
+
+function measureRole (index: number, name: string, p: Profile | undefined): MeasureRole {
+  const kind = classifyMeasure(name, { percentShare: p ? share(p.percents, p) : 0, allFractions: !!p && p.numbers > 0 && p.largest <= 1 })
+  return { index, name, aggregation: isAveraged(kind) ? 'mean' : 'sum', kind }
+}
 
 function findColumn (header: readonly string[], name: string, field: string): number {
   const index = header.findIndex(column => column.toLowerCase() === name.toLowerCase())
@@ -116,8 +123,7 @@ export function detectRoles (header: readonly string[], sample: readonly string[
   if (options.measures) {
     measures = options.measures.map(name => {
       const index = findColumn(header, name, 'measures')
-      const p = profiles[index]
-      return { index, name: header[index] ?? name, aggregation: p && share(p.percents, p) > 0.5 ? 'mean' : 'sum' }
+      return measureRole(index, header[index] ?? name, profiles[index])
     })
   } else {
     measures = []
@@ -137,19 +143,30 @@ export function detectRoles (header: readonly string[], sample: readonly string[
         notes.push(`"${name}" counts up by row like a row number, so it is not analysed.`)
         return
       }
-      measures.push({ index, name, aggregation: share(p.percents, p) > 0.5 ? 'mean' : 'sum' })
+      measures.push(measureRole(index, name, p))
     })
+    // Money totals first, then counts, then prices and rates (file order within each), so the
+    // cap below drops unit prices before it could drop Profit or COGS.
+    measures.sort((a, b) => KIND_RANK[a.kind ?? 'other'] - KIND_RANK[b.kind ?? 'other'])
     if (measures.length > MAX_MEASURES) {
-      const ranked = [...measures].sort((a, b) => Number(MONEY_OR_QUANTITY.test(b.name)) - Number(MONEY_OR_QUANTITY.test(a.name)))
-      const kept = new Set(ranked.slice(0, MAX_MEASURES))
-      const dropped = measures.filter(measure => !kept.has(measure))
-      measures = measures.filter(measure => kept.has(measure))
+      const dropped = measures.slice(MAX_MEASURES)
+      measures = measures.slice(0, MAX_MEASURES)
       notes.push(`Only ${MAX_MEASURES} measures are analysed; left out: ${dropped.map(m => m.name).join(', ')}. Choose others with the form field measures.`)
     }
   }
-  if (!options.measures) measures.sort((a, b) => measurePriority(a.name) - measurePriority(b.name))
+  const quantity = quantityColumn(header, profiles, grouping)
+  for (const measure of measures) if (measure.aggregation === 'mean' && quantity && quantity.index !== measure.index) measure.weight = quantity
   if (measures.length === 0) {
     throw new JobFailure('no_measure_column', `No numeric column of amounts or quantities was found among: ${header.join(', ')}. The file needs at least one column of numbers (such as Sales or Units), or name them in the form field measures.`)
   }
   return { date, region, department, measures, notes }
+}
+
+/** The file's first mostly-numeric count column (Units Sold, Quantity): what averages are weighted by. */
+function quantityColumn (header: readonly string[], profiles: readonly Profile[], grouping: ReadonlyArray<number | null>): { index: number, name: string } | null {
+  const index = header.findIndex((name, i) => {
+    const p = profiles[i]
+    return !!p && !grouping.includes(i) && p.nonEmpty > 0 && share(p.numbers, p) >= 0.9 && classifyMeasure(name, { percentShare: share(p.percents, p), allFractions: false }) === 'count'
+  })
+  return index < 0 ? null : { index, name: header[index] as string }
 }

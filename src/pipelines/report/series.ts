@@ -104,20 +104,23 @@ type RollUp = (sums: Float64Array, counts: Float64Array | null, emptyAsZero: boo
 function pickGroups (totals: GroupTotalsData, column: string, rollUp: RollUp, maxGroups: number, warnings: WarningLog): GroupSeries[] {
   const all = totals.names.map((name, slot) => {
     const values = rollUp(totals.sums[slot] as Float64Array, totals.counts?.[slot] ?? null, true)
-    return { name, values, total: values.map(series => sumOf(series)) }
+    return { name, slot, values, total: values.map(series => sumOf(series)) }
   })
   const named = all.filter(group => group.name !== OVERFLOW_GROUP).sort((a, b) => Math.abs(b.total[0] ?? 0) - Math.abs(a.total[0] ?? 0))
   if (totals.overflowRows > 0) {
     warnings.add({ code: 'too_many_groups', message: `The ${column} column has more than ${totals.names.length - 1} distinct values; values first seen after those were combined into "Other".` })
   }
-  const kept: GroupSeries[] = named.slice(0, maxGroups)
+  const kept: GroupSeries[] = named.slice(0, maxGroups).map(({ slot: _slot, ...group }) => group)
   const rest = [...named.slice(maxGroups), ...all.filter(group => group.name === OVERFLOW_GROUP)]
   if (rest.length === 0) return kept
-  const values = (rest[0] as GroupSeries).values.map((_, m) => {
-    const combined = new Float64Array((rest[0] as GroupSeries).values[m]?.length ?? 0)
-    for (const group of rest) group.values[m]?.forEach((value, i) => { if (!Number.isNaN(value)) combined[i]! += value })
+  // Rolled up from the groups' summed sums and counts, so averaged measures stay averages.
+  const add = (arrays: readonly Float64Array[]) => {
+    const combined = new Float64Array(arrays[0]?.length ?? 0)
+    for (const array of arrays) array.forEach((value, i) => { combined[i]! += value })
     return combined
-  })
+  }
+  const counts = totals.counts
+  const values = rollUp(add(rest.map(group => totals.sums[group.slot] as Float64Array)), counts ? add(rest.map(group => counts[group.slot] as Float64Array)) : null, true)
   const name = kept.some(group => group.name === 'Other') ? 'Other (combined)' : 'Other'
   kept.push({ name, values, total: values.map(series => sumOf(series)), combines: named.length - kept.length + (totals.overflowRows > 0 ? 1 : 0) })
   return kept

@@ -6,6 +6,7 @@
  */
 import { JobFailure } from '../../../errors.ts'
 import type { StageContext } from '../../../jobs/pipeline.ts'
+import { summarizeBadCells } from '../bad-cells.ts'
 import { checkColumnCount } from '../column-limit.ts'
 import { detectDecimalSeparator } from '../parse-number.ts'
 import { readPassOnThreads } from '../read-pass-thread.ts'
@@ -70,6 +71,7 @@ async function validateRows (ctx: StageContext<ReportState>, readThreads: number
     : await readPass(input, ctx.signal, onProgress)
   state.warnings.absorb(pass.warnings)
   const data = pass.data
+  summarizeBadCells(state.warnings, roles.measures, data.badCells)
   const dateColumn = file.header[roles.date] as string
   state.dates = resolveDates(data, dayOrderHint, dateColumn, state.warnings)
   roles.measures.forEach((measure, m) => {
