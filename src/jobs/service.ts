@@ -6,6 +6,7 @@
  * its subscriptions, cancel or delete, listing, start-up recovery, the stall watchdog, and
  * the lifetime of every job file (through `data-dir.ts`), driven by the job's own events.
  */
+import { join } from 'node:path'
 import type { Logger } from '../logger.ts'
 import { AppError, insufficientStorage, jobExpired, jobNotFinished, jobNotFound, storageUnavailable } from '../errors.ts'
 import { choosePipeline } from './choose-pipeline.ts'
@@ -25,7 +26,10 @@ export interface JobServiceOptions {
   log: Logger
   stallTimeoutSeconds: number
   watchIntervalMs: number
-  /** False in Redis mode when this API instance runs no jobs: recovery is the queue's (`recover`). */
+  /**
+   * Start-up recovery when the queue has its own (Redis mode: it leaves jobs on workers alone);
+   * absent, the embedded one below runs (queued jobs again, running ones interrupted).
+   */
   recover?: () => Promise<void>
 }
 
@@ -159,7 +163,7 @@ export function createJobService (options: JobServiceOptions) {
       const declared = artifactsOf(job.pipeline).find(artifact => artifact.name === name)
       if (!declared) throw new AppError('no_such_artifact', 404, `This is a ${job.pipeline} job; it has no ${name}.`)
       if (job.status !== 'completed') throw jobNotFinished(job.status)
-      return { path: `${dataDir.artifactDir(job.id)}/${declared.name}`, type: declared.type, fileName: `stagecast-${job.id.slice(0, 8)}-${declared.name}` }
+      return { path: join(dataDir.artifactDir(job.id), declared.name), type: declared.type, fileName: `stagecast-${job.id.slice(0, 8)}-${declared.name}` }
     },
 
     artifactsOf,
