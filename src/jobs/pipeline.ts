@@ -57,6 +57,11 @@ export interface Pipeline<State = unknown> {
   multipleFiles: boolean
   createState: () => State
   stages: ReadonlyArray<Stage<State>>
+  /**
+   * What one job holds at its peak beyond the idle server, in bytes: the embedded queue admits a
+   * job only while the memory pool can cover it (src/memory/). Absent: negligible.
+   */
+  memoryBytes?: number
 }
 
 /** Pipelines are stored side by side with different state types; the runner never looks inside. */
