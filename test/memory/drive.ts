@@ -36,13 +36,13 @@ export async function freePort (): Promise<number> {
  */
 export async function startServer (env: Record<string, string>, wrap: (command: string[]) => string[] = command => command, timeoutMs = 60_000): Promise<RunningServer> {
   const port = await freePort()
-  const [file, ...args] = wrap([process.execPath, SERVER_ENTRY])
+  const [file, ...args] = wrap([process.execPath, ...(process.env.I11_PRELOAD ? ['--import', process.env.I11_PRELOAD] : []), SERVER_ENTRY])
   const child = spawn(file as string, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
-  const keep = (chunk: Buffer) => { output = (output + String(chunk)).slice(-20_000) }
+  const keep = (chunk: Buffer) => { output = (output + String(chunk)).slice(-2_000_000) }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.once('exit', (code, signal) => resolve({ code, signal })))
@@ -138,6 +138,16 @@ export interface Watch {
   stop: () => void
 }
 
+/** The highest resident set size a process has had so far (VmHWM), in bytes; NaN once it is gone. */
+export function peakRssOf (pid: number): number {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return hwm ? Number(hwm[1]) * 1024 : Number.NaN
+  } catch {
+    return Number.NaN
+  }
+}
+
 /** Polls `/health` every `intervalMs` and records the server's peak memory. */
 export function watchServer (server: RunningServer, pid: () => number, { intervalMs = 250, healthBoundMs = 1000 } = {}): Watch {
   let slowest = 0
@@ -145,11 +155,8 @@ export function watchServer (server: RunningServer, pid: () => number, { interva
   let peak = 0
   let stopped = false
   const sampleMemory = () => {
-    try {
-      const status = readFileSync(`/proc/${pid()}/status`, 'utf8')
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(status)
-      if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024)
-    } catch {}
+    const hwm = peakRssOf(pid())
+    if (hwm > peak) peak = hwm
   }
   const loop = async () => {
     while (!stopped) {
