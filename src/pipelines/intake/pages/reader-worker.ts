@@ -8,14 +8,14 @@ import { parentPort } from 'node:worker_threads'
 import type { ImageSource } from './image-source.ts'
 import { DocumentOpenError } from './open-error.ts'
 import { openPdf } from './pdf-source.ts'
-import type { ReaderReply, ReaderRequest } from './protocol.ts'
+import { IMAGE_LEFT_OUT_WARNING, type ReaderReply, type ReaderRequest } from './protocol.ts'
 
 type Source = Awaited<ReturnType<typeof openPdf>> | ImageSource
 
 /** pdfjs reports removed images and repaired files only through console.warn: collect them. */
 const pdfjsWarnings: string[] = []
 const userFacingWarnings: Array<[RegExp, string]> = [
-  [/Image exceeded maximum allowed size/, 'An image on this page is larger than the pixel budget (MAX_PAGE_PIXELS) and was left out; scan at 300 DPI for OCR.'],
+  [/Image exceeded maximum allowed size/, IMAGE_LEFT_OUT_WARNING],
   [/Indexing all PDF objects/, 'The PDF\'s internal structure is damaged; it was repaired while reading, so some content may be missing.']
 ]
 console.warn = (...args: unknown[]) => {
