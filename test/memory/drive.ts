@@ -36,7 +36,7 @@ export async function freePort (): Promise<number> {
  */
 export async function startServer (env: Record<string, string>, wrap: (command: string[]) => string[] = command => command, timeoutMs = 60_000): Promise<RunningServer> {
   const port = await freePort()
-  const [file, ...args] = wrap([process.execPath, ...(process.env.I11_PRELOAD ? ['--import', process.env.I11_PRELOAD] : []), SERVER_ENTRY])
+  const [file, ...args] = wrap([process.execPath, SERVER_ENTRY])
   const child = spawn(file as string, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -159,6 +159,7 @@ export function watchServer (server: RunningServer, pid: () => number, { interva
     if (hwm > peak) peak = hwm
   }
   const loop = async () => {
+    // eslint-disable-next-line no-unmodified-loop-condition -- stop() sets `stopped` between iterations
     while (!stopped) {
       const started = performance.now()
       const ok = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(healthBoundMs) }).then(reply => reply.ok, () => false)

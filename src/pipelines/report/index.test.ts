@@ -189,4 +189,3 @@ describe('report pipeline on threads', () => {
     expect(error.code).toBe('header_too_long')
   })
 })
-
