@@ -28,8 +28,8 @@ const READER_BASE_BYTES = 50 * MB
  * a pixel), pdfjs's RGBA copy for drawing, and the grey copy the page is shrunk from.
  */
 const BYTES_PER_IMAGE_PIXEL = 9
-/** Bytes per pixel of a page rendered for OCR: the canvas (RGBA), the grey PNG, tesseract's copies. */
-const BYTES_PER_RENDERED_PIXEL = 12
+/** Bytes per pixel of a page rendered for OCR: the canvas (RGBA), the grey PNG, and tesseract's copies and working images (most of it). */
+const BYTES_PER_RENDERED_PIXEL = 24
 
 export interface MemoryPlan {
   limit: MemoryLimit

@@ -103,6 +103,13 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
       })
       return result
     },
+    async release () {
+      await queue
+      if (waiting === 0) {
+        clearTimeout(idleTimer)
+        await stopWorker()
+      }
+    },
     async close () {
       closed = true
       clearTimeout(idleTimer)
