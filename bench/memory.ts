@@ -5,7 +5,9 @@
  * server, then the whole corpus two at a time on one server. No cgroup here: the server plans
  * from MEMORY_LIMIT_MB's default of 512, as it would on a 512 MB host. Target: peak < 400 MB.
  *
- * Usage: `npm run bench:memory [-- names…] [--no-record]` (names: corpus file names, default all).
+ * Usage: `npm run bench:memory [-- names…] [--pairs-only] [--tuned] [--no-record]` (names: corpus file names,
+ * default all; `--pairs-only` skips the runs of one document each; `--tuned` adds one more two-at-a-time run as `npm start` runs by default, with the
+ * glibc malloc settings it applies to itself, for comparison).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -25,8 +27,8 @@ const rows: Array<Array<string | number>> = []
 try {
   console.error('generating the corpus…')
   const corpus = await writeCorpus(dir, only.length > 0 ? new Set(only) : undefined)
-  const measure = async (label: string, paths: string[], parallel: number) => {
-    const server = await startServer({ ...ENV, DATA_DIR: join(dir, `data-${rows.length}`) })
+  const measure = async (label: string, paths: string[], parallel: number, env: Record<string, string> = ENV) => {
+    const server = await startServer({ ...env, DATA_DIR: join(dir, `data-${rows.length}`) })
     const pid = server.process.pid as number
     const idle = peakRssOf(pid)
     const watch = watchServer(server, () => pid)
@@ -50,11 +52,14 @@ try {
     ])
     console.error(rows.at(-1)?.join(' | '))
   }
-  for (const document of corpus) {
+  for (const document of args.includes('--pairs-only') ? [] : corpus) {
     const megabytes = (await stat(document.path)).size / 1e6
     await measure(`${document.name} (${megabytes.toFixed(1)} MB)`, [document.path], 1)
   }
   if (corpus.length > 1) await measure(`all ${corpus.length}, two at a time`, corpus.map(document => document.path), 2)
+  if (corpus.length > 1 && args.includes('--tuned')) {
+    await measure(`all ${corpus.length}, two at a time, for comparison WITH the malloc settings npm start applies`, corpus.map(document => document.path), 2, { LOG_LEVEL: 'warn' })
+  }
 } finally {
   await rm(dir, { recursive: true, force: true })
 }
