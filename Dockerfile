@@ -24,6 +24,12 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 RUN node -e "const p=require('node:path');require('node:fs').accessSync(p.join(p.dirname(require.resolve('@tesseract.js-data/eng/package.json')),'4.0.0_best_int','eng.traineddata.gz'))"
 
 FROM ${NODE_IMAGE} AS runtime
+# poppler's pdftoppm renders a scanned page whose image is too large to decode within the memory
+# budget, shrinking it while it reads (src/pipelines/intake/pages/poppler.ts); without it such a
+# page is read without its image and a warning says so.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils \
+ && rm -rf /var/lib/apt/lists/*
 # glibc malloc: two arenas, and blocks from 32 KiB up mapped and handed back when freed, keep
 # the OCR threads' page buffers and an upload's 64 KiB socket reads from piling up in glibc's
 # arenas (scanned PDFs ~70 MB, a 200 MB CSV report 20–60 MB less at peak, see BENCHMARKS.md).

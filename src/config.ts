@@ -94,6 +94,18 @@ export const ConfigSchema = Type.Object({
   /** Forecast report: most threads one big CSV is read with, one part of the file each. */
   REPORT_READ_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: Math.min(2, availableParallelism()) }),
 
+  /**
+   * Memory the server plans to stay within, in MiB, when it runs under no cgroup memory limit
+   * (under one, the cgroup's limit is used). Jobs are admitted, and page images sized, from it.
+   */
+  MEMORY_LIMIT_MB: Type.Integer({ minimum: 128, default: 512 }),
+  /**
+   * On Linux with glibc, `npm start` restarts itself once with MALLOC_ARENA_MAX=2 and
+   * MALLOC_MMAP_THRESHOLD_=32768 unless they are already set (they must be set before the
+   * process starts): freed page and socket buffers then go back to the system. `false` skips it.
+   */
+  GLIBC_MALLOC_TUNING: Type.Boolean({ default: true }),
+
   /** Intake: OCR engine choice; `auto` uses Vision when Google credentials are configured. */
   OCR_ENGINE: Type.Enum(['auto', 'tesseract', 'vision'], { default: 'auto' }),
   MAX_PAGES: Type.Integer({ minimum: 1, default: 500 }),

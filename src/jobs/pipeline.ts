@@ -71,6 +71,11 @@ export interface Pipeline<State = unknown> {
   stages: ReadonlyArray<Stage<State>>
   /** Downloads the pipeline leaves besides its result document; removed with the job's data. */
   artifacts?: readonly PipelineArtifact[]
+  /**
+   * What one job holds at its peak beyond the idle server, in bytes: the embedded queue admits a
+   * job only while the memory pool can cover it (src/memory/). Absent: negligible.
+   */
+  memoryBytes?: number
 }
 
 /** Pipelines are stored side by side with different state types; the runner never looks inside. */

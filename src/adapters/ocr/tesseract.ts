@@ -5,7 +5,8 @@
  *
  * One engine per process, pages read one at a time in arrival order (tesseract.js runs one job
  * at a time per worker anyway). Its WebAssembly heap grows to the largest page it has seen and
- * never shrinks, so the worker is terminated and started afresh every `recycleAfterPages`, and
+ * never shrinks, so the worker is terminated and started afresh every `recycleAfterPages` (pages
+ * counted by their pixels, as shares of an A4 page at 200 DPI), and
  * ended when no page has come for `idleTimeoutMs` (~100–170 MB given back between jobs; a
  * restart costs about a second).
  */
@@ -23,6 +24,10 @@ export interface TesseractOptions {
   idleTimeoutMs: number
   log: Logger
 }
+
+/** An A4 page at 200 DPI, the size `recycleAfterPages` counts in. */
+const REFERENCE_PAGE_PIXELS = 1654 * 2339
+const MIN_PAGE_WEIGHT = 0.1
 
 const languageDataPath = join(dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int')
 
@@ -72,7 +77,8 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
       worker = null
       throw error
     }
-    pagesInWorker++
+    // Its heap grows with the largest page, so a page counts by its pixels (small pages barely).
+    pagesInWorker += Math.max(MIN_PAGE_WEIGHT, (image.width * image.height) / REFERENCE_PAGE_PIXELS)
     try {
       // Tesseract accepts 70–2400 DPI and warns on anything else (a heavily downscaled page).
       await engine.setParameters({ user_defined_dpi: String(Math.min(2400, Math.max(70, image.dpi))) })
@@ -96,6 +102,13 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
         if (--waiting === 0 && !closed) idleTimer = setTimeout(() => { stopWorker().catch(() => undefined) }, options.idleTimeoutMs)
       })
       return result
+    },
+    async release () {
+      await queue
+      if (waiting === 0) {
+        clearTimeout(idleTimer)
+        await stopWorker()
+      }
     },
     async close () {
       closed = true

@@ -22,6 +22,12 @@ export interface Ocr {
   readonly engine: 'tesseract' | 'vision'
   /** Rejects with the signal's reason if the job is cancelled before the page is read. */
   recognize: (image: OcrPageImage, options: { signal: AbortSignal }) => Promise<OcrResult>
+  /**
+   * Gives back the engine's memory now when no page is waiting (the next page starts it again):
+   * a job calls it when its pages are read, so the memory it was admitted with is really free
+   * when it ends, not an idle timeout later.
+   */
+  release: () => Promise<void>
   /** Releases workers and connections; safe to call twice. */
   close: () => Promise<void>
 }

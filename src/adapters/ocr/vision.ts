@@ -49,6 +49,7 @@ export async function createVisionOcr (options: VisionOptions): Promise<Ocr> {
       const confidence = confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null
       return { text, confidence: text && confidence !== null ? Math.round(confidence * 1000) / 1000 : null }
     },
+    async release () {},
     async close () {
       if (closed) return
       closed = true

@@ -1,8 +1,12 @@
 /**
  * The embedded queue: a FIFO of job ids and at most `concurrency` runs at a time, each with its
- * own AbortController so DELETE, stall detection and shutdown can stop it.
+ * own AbortController so DELETE, stall detection and shutdown can stop it. With a memory budget,
+ * a job also waits until the pool can cover its pipeline's `memoryBytes`: a second big scan
+ * waits while the first one holds the memory, instead of both running into the limit. The first
+ * in line is never overtaken, so a big job is not starved by small ones.
  */
 import type { Logger } from '../../logger.ts'
+import type { MemoryBudget } from '../../memory/index.ts'
 import type { Job } from '../model.ts'
 import type { DataDir } from '../data-dir.ts'
 import type { AnyPipeline } from '../pipeline.ts'
@@ -16,9 +20,11 @@ export interface InProcessQueueOptions {
   paths: DataDir
   pipelines: ReadonlyMap<string, AnyPipeline>
   log: Logger
+  /** The pool jobs are admitted against; without one, only `concurrency` limits them. */
+  budget?: MemoryBudget
 }
 
-export function createInProcessQueue ({ concurrency, store, paths, pipelines, log }: InProcessQueueOptions): JobQueue {
+export function createInProcessQueue ({ concurrency, store, paths, pipelines, log, budget }: InProcessQueueOptions): JobQueue {
   const waiting: Job[] = []
   const running = new Map<string, { controller: AbortController, done: Promise<void> }>()
   let closing = false
@@ -26,8 +32,15 @@ export function createInProcessQueue ({ concurrency, store, paths, pipelines, lo
   function startNext () {
     // eslint-disable-next-line no-unmodified-loop-condition -- close() sets `closing` between calls
     while (!closing && running.size < concurrency && waiting.length > 0) {
+      const next = waiting[0] as Job
+      const pipeline = pipelines.get(next.pipeline)
+      const memory = pipeline?.memoryBytes ?? 0
+      const release = budget && memory > 0 ? budget.tryAcquire(memory) : () => {}
+      if (!release) {
+        log.debug({ jobId: next.id, memoryBytes: memory, usedBytes: budget?.used }, 'job waits for memory')
+        return
+      }
       const job = waiting.shift() as Job
-      const pipeline = pipelines.get(job.pipeline)
       const controller = new AbortController()
       const done = (pipeline
         ? runJob({ job, pipeline, store, paths, signal: controller.signal, log })
@@ -35,6 +48,7 @@ export function createInProcessQueue ({ concurrency, store, paths, pipelines, lo
       )
         .catch(error => log.error({ err: error, jobId: job.id }, 'job run crashed'))
         .finally(() => {
+          release()
           running.delete(job.id)
           startNext()
         })

@@ -14,6 +14,7 @@ import type { Logger } from '../../logger.ts'
 import type { DataDir } from '../data-dir.ts'
 import type { AnyPipeline } from '../pipeline.ts'
 import type { JobStore } from '../store/types.ts'
+import { createMemoryBudget, memoryPlan } from '../../memory/index.ts'
 import { createInProcessQueue } from './in-process.ts'
 import type { JobQueue } from './types.ts'
 
@@ -33,7 +34,8 @@ export interface ChosenQueue {
 
 export async function createQueue (config: Config, { store, paths, pipelines, log }: QueueDependencies): Promise<ChosenQueue> {
   if (!config.REDIS_URL) {
-    return { queue: createInProcessQueue({ concurrency: config.JOB_CONCURRENCY, store, paths, pipelines, log }), mode: 'in-process', recover: null }
+    const budget = createMemoryBudget(memoryPlan(config.MEMORY_LIMIT_MB).poolBytes)
+    return { queue: createInProcessQueue({ concurrency: config.JOB_CONCURRENCY, store, paths, pipelines, log, budget }), mode: 'in-process', recover: null }
   }
   const [{ isRedisJobStore }, { createBullmqQueue }, { startJobWorker }] = await Promise.all([
     import('../store/redis.ts'), import('./bullmq-queue.ts'), import('./bullmq-worker.ts')

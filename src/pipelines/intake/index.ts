@@ -20,12 +20,16 @@ export interface IntakeDeps extends Partial<Omit<IntakeSettings, 'adapters' | 'm
   adapters: Adapters
   maxPages: number
   maxPagePixels: number
+  /** What one job may hold (the memory plan's estimate), for the queue's admission. */
+  memoryBytes?: number
 }
 
 export function createIntakePipeline (deps: IntakeDeps): Pipeline<IntakeState> {
-  const settings: IntakeSettings = { ocrDpi: 200, recycleReaderAfterPages: 10, readerHeapLimitMb: 128, ...deps, pageWork: createSerialQueue() }
+  const { memoryBytes, ...rest } = deps
+  const settings: IntakeSettings = { ocrDpi: 200, recycleReaderAfterPages: 10, readerHeapLimitMb: 128, maxImagePixels: deps.maxPagePixels, ...rest, pageWork: createSerialQueue() }
   return {
     name: 'intake',
+    ...(memoryBytes !== undefined && { memoryBytes }),
     accepts: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff'],
     multipleFiles: true,
     createState: createIntakeState,

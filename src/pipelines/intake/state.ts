@@ -51,7 +51,13 @@ export interface IntakeState {
 export interface IntakeSettings {
   adapters: Adapters
   maxPages: number
+  /** Largest page image rendered for OCR (pixels); larger pages are rendered at a lower resolution. */
   maxPagePixels: number
+  /**
+   * Largest embedded PDF image decoded (width × height, read from the image's dictionary before
+   * decoding); a larger one is left out of the page and the page says so in a warning.
+   */
+  maxImagePixels: number
   /** Resolution scanned pages are rendered at for OCR, before the pixel budget applies. */
   ocrDpi: number
   /** Page-reader worker replaced after this many rendered pages. */

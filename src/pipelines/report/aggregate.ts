@@ -11,11 +11,18 @@ import { inferDateReading, type DateReading } from './date-order.ts'
 import { GroupTotals, growTo } from './group-totals.ts'
 import { isoDay, normalizeDateToken, parseDateToken } from './parse-date.ts'
 import { parseNumber } from './parse-number.ts'
+import { clipLabel } from './pdf/format.ts'
 import type { WarningLog } from './warnings.ts'
 
 /** Past this many distinct date texts the order is settled early and dates are keyed by day. */
 export const TOKEN_LIMIT = 5000
 const RAW_CACHE_LIMIT = 50_000
+/**
+ * Longest cell a row may have in a column the report reads (date, groups, measures). A longer
+ * one is no date, number or group name anyone meant; carried on as a group name it would be
+ * copied into every chart, forecast key and PDF line. The row is skipped with a warning.
+ */
+export const MAX_CELL_CHARS = 64 * 1024
 const MISSING = -1
 const UNREADABLE = -2
 
@@ -44,6 +51,8 @@ export class Aggregator implements AggregateData {
   private readonly tokenLookup = new Map<string, number>()
   private readonly width: number
   private readonly measureColumns: Int32Array
+  /** The columns the report reads, whose cells are held to MAX_CELL_CHARS. */
+  private readonly readColumns: Int32Array
   private readonly setup: AggregateSetup
   private readonly warnings: WarningLog
 
@@ -53,6 +62,7 @@ export class Aggregator implements AggregateData {
     const measureCount = setup.measures.length
     this.width = setup.header.length
     this.measureColumns = Int32Array.from(setup.measures, measure => measure.index)
+    this.readColumns = Int32Array.from([setup.date, setup.region, setup.department, ...this.measureColumns].filter(column => column !== null))
     this.sums = new Float64Array(1024 * measureCount)
     this.counts = new Float64Array(1024 * measureCount)
     const needCounts = setup.measures.some(measure => measure.aggregation === 'mean')
@@ -82,6 +92,12 @@ export class Aggregator implements AggregateData {
         warnings.add({ code: 'ragged_row', message: `Row has ${row.length} fields where the header has ${this.width}; the row was skipped.`, row: rowNumber })
         continue
       }
+      const longCell = this.longCellColumn(row)
+      if (longCell >= 0) {
+        this.skippedRows++
+        warnings.add({ code: 'cell_too_long', message: `A cell has ${(row[longCell] as string).length.toLocaleString('en-US')} characters, more than the ${MAX_CELL_CHARS / 1024} KiB a date, number or name can have; the row was skipped.`, row: rowNumber, column: header[longCell] })
+        continue
+      }
       const dateCell = row[date] as string
       // Exports are usually in date order, so most rows repeat the previous row's date text.
       let token = this.lastDateToken
@@ -94,7 +110,7 @@ export class Aggregator implements AggregateData {
         this.skippedRows++
         warnings.add(token === MISSING
           ? { code: 'missing_date', message: 'The date is empty; the row was skipped.', row: rowNumber, column: header[date] }
-          : { code: 'bad_date', message: `"${dateCell}" is not a date this report can read; the row was skipped.`, row: rowNumber, column: header[date] })
+          : { code: 'bad_date', message: `"${clipLabel(dateCell)}" is not a date this report can read; the row was skipped.`, row: rowNumber, column: header[date] })
         continue
       }
       this.dataRows++
@@ -112,7 +128,7 @@ export class Aggregator implements AggregateData {
         if (value === null) continue
         if (Number.isNaN(value)) {
           this.badCells[m]!++
-          warnings.add({ code: 'bad_number', message: `"${cell}" is not a number; the cell was left out.`, row: rowNumber, column: header[columns[m] as number] })
+          warnings.add({ code: 'bad_number', message: `"${clipLabel(cell)}" is not a number; the cell was left out.`, row: rowNumber, column: header[columns[m] as number] })
           continue
         }
         const weightColumn = weightColumns[m] as number
@@ -147,6 +163,16 @@ export class Aggregator implements AggregateData {
       badCells: this.badCells,
       settled: this.settled
     }
+  }
+
+  /** The first column the report reads whose cell is over MAX_CELL_CHARS, or -1. */
+  private longCellColumn (row: readonly string[]): number {
+    const columns = this.readColumns
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i] as number
+      if ((row[column] as string).length > MAX_CELL_CHARS) return column
+    }
+    return -1
   }
 
   /** A row longer than the header only because of trailing empty fields is fine. */

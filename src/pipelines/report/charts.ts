@@ -6,6 +6,7 @@
 import type { Anomaly } from './anomalies.ts'
 import type { ChangePoint } from './changepoints.ts'
 import type { Forecast, ForecastPoint } from './forecast.ts'
+import { clipLabel } from './pdf/format.ts'
 import type { GroupSeries } from './series.ts'
 
 export interface ForecastChart {
@@ -37,11 +38,14 @@ export interface BarChart {
 
 export type ChartSpec = ForecastChart | BarChart
 
+/** Group and column names are clipped in titles and categories (the result's keys keep the full name). */
+const clip = (text: string) => clipLabel(text, 80)
+
 export function forecastChart (measure: string, series: string, forecast: Forecast, anomalies: readonly Anomaly[], changePoints: readonly ChangePoint[]): ForecastChart {
-  const slug = `${series}-${measure}`.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-')
+  const slug = `${clip(series)}-${clip(measure)}`.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-')
   return {
     id: `forecast-${slug}`,
-    title: `${measure} — ${series}: history and forecast`,
+    title: `${clip(measure)} — ${clip(series)}: history and forecast`,
     type: 'forecast',
     measure,
     series,
@@ -58,12 +62,12 @@ export function forecastChart (measure: string, series: string, forecast: Foreca
 export function groupBarChart (dimension: string, measure: string, measureIndex: number, groups: readonly GroupSeries[], forecasts: Record<string, Record<string, Forecast>>): BarChart {
   const horizon = Object.values(forecasts)[0]?.[measure]?.forecast.length ?? 0
   return {
-    id: `groups-${dimension.toLowerCase()}-${measure.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-')}`,
-    title: `${measure} by ${dimension.toLowerCase()}`,
+    id: `groups-${clip(dimension).toLowerCase()}-${clip(measure).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-')}`,
+    title: `${clip(measure)} by ${clip(dimension).toLowerCase()}`,
     type: 'bar',
     measure,
     dimension,
-    categories: groups.map(group => group.name),
+    categories: groups.map(group => clip(group.name)),
     series: [
       { name: 'Total in the data', values: groups.map(group => Math.round((group.total[measureIndex] ?? 0) * 100) / 100) },
       {

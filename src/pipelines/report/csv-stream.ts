@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events'
 import { createReadStream } from 'node:fs'
 import Papa from 'papaparse'
+import { JobFailure } from '../../errors.ts'
 import { decoderLabel, type FileShape } from './sniff.ts'
 
 export interface StreamCallbacks {
@@ -16,6 +17,8 @@ export interface StreamCallbacks {
   onProgress: (bytesRead: number) => void
   /** A quoting problem papaparse reported (it still returns its best reading of the row). */
   onParseError: (message: string, row: number) => void
+  /** A line longer than MAX_LINE_CHARS was skipped unread; `row` is the number it would have had. */
+  onLongLine: (row: number) => void
 }
 
 export const CHUNK_BYTES = 64 * 1024
@@ -68,7 +71,7 @@ class ChunkFeed extends EventEmitter {
 }
 
 export interface StreamSummary {
-  /** Data rows handed over (the header not counted). */
+  /** Data rows handed over (the header not counted), plus rows skipped as too long. */
   rows: number
   /**
    * The text ended inside a quoted field. For a whole file that is a damaged last row; for a
@@ -78,63 +81,127 @@ export interface StreamSummary {
 }
 
 /**
+ * Longest line handed to the parser. Papaparse re-reads an unfinished line from its start with
+ * every chunk, so one 50 MB line costs it minutes and gigabytes; past this many characters the
+ * line is dropped unparsed (`onLongLine`), skipped to its end without being held, and parsing
+ * starts afresh on the next line. Cells past MAX_CELL_CHARS (aggregate.ts) are caught there.
+ */
+export const MAX_LINE_CHARS = 1024 * 1024
+
+/** One papaparse run over part of the text; a line too long ends it and the next line starts another. */
+interface Segment {
+  feed: (text: string) => void
+  /** Parses what is left; with `dropLastRow`, the unfinished line it holds is discarded. */
+  end: (dropLastRow: boolean) => Promise<void>
+}
+
+/**
  * Streams the file's rows, or a range's: rows are numbered as if the range began right after the
  * header (its first row is 2), so the caller shifts them by the rows of the ranges before it.
  */
 export async function streamCsv (path: string, shape: TextShape, signal: AbortSignal, callbacks: StreamCallbacks, range?: ByteRange): Promise<StreamSummary> {
   const { text, bytesRead, close } = openText(path, shape.encoding, range)
-  const feed = new ChunkFeed()
   let nextRow = range && !range.header ? 2 : 1
   let endedInQuotes = false
   let failure: unknown
-  let parser: Papa.Parser | undefined
-  const parsed = new Promise<void>((resolve, reject) => {
-    Papa.parse<string[]>(feed as unknown as NodeJS.ReadableStream, {
-      delimiter: shape.delimiter,
-      newline: shape.lineEnding,
-      skipEmptyLines: true,
-      beforeFirstChunk: chunk => (chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk),
-      chunk: (results, handle) => {
-        parser = handle
-        try {
-          let rows = results.data
-          const chunkStart = nextRow
-          if (nextRow === 1) {
-            rows = rows.slice(1)
-            nextRow = 2
+  const parsers: Papa.Parser[] = []
+
+  const startSegment = (): Segment => {
+    const feed = new ChunkFeed()
+    let dropLastRow = false
+    const parsed = new Promise<void>((resolve, reject) => {
+      Papa.parse<string[]>(feed as unknown as NodeJS.ReadableStream, {
+        delimiter: shape.delimiter,
+        newline: shape.lineEnding,
+        skipEmptyLines: true,
+        beforeFirstChunk: chunk => (chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk),
+        chunk: (results, handle) => {
+          parsers[0] = handle
+          try {
+            let rows = results.data
+            const chunkStart = nextRow
+            if (nextRow === 1) {
+              rows = rows.slice(1)
+              nextRow = 2
+            }
+            if (dropLastRow) rows = rows.slice(0, -1)
+            for (const error of results.errors) {
+              const row = error.row === undefined ? undefined : chunkStart + error.row
+              // The dropped line's own complaints are not the file's: it is reported as too long.
+              if (dropLastRow && row !== undefined && row >= nextRow + rows.length) continue
+              // Papaparse reports MissingQuotes only when the text ends inside a quoted field.
+              if (error.code === 'MissingQuotes') endedInQuotes = true
+              if (row !== undefined) callbacks.onParseError(error.message, row)
+            }
+            callbacks.onRows(rows, nextRow)
+            nextRow += rows.length
+            callbacks.onProgress(bytesRead())
+          } catch (error) {
+            failure = error
+            handle.abort()
           }
-          for (const error of results.errors) {
-            // Papaparse reports MissingQuotes only when the text ends inside a quoted field.
-            if (error.code === 'MissingQuotes') endedInQuotes = true
-            if (error.row !== undefined) callbacks.onParseError(error.message, chunkStart + error.row)
-          }
-          callbacks.onRows(rows, nextRow)
-          nextRow += rows.length
-          callbacks.onProgress(bytesRead())
-        } catch (error) {
-          failure = error
-          handle.abort()
-        }
-      },
-      complete: () => resolve(),
-      error: (error: Error) => reject(error)
+        },
+        complete: () => resolve(),
+        error: (error: Error) => reject(error)
+      })
     })
-  })
+    return {
+      feed: chunk => feed.emit('data', chunk),
+      async end (drop) {
+        dropLastRow = drop
+        feed.emit('end')
+        await parsed
+      }
+    }
+  }
+
+  let segment: Segment | null = startSegment()
+  let lineChars = 0
   try {
-    for await (const chunk of text) {
+    for await (let chunk of text) {
       signal.throwIfAborted()
       if (failure !== undefined) throw failure
-      feed.emit('data', chunk)
+      if (!segment) {
+        // Skipping a line that was too long: nothing of it is kept, up to its line break.
+        const lineBreak = firstLineBreak(chunk)
+        callbacks.onProgress(bytesRead())
+        if (lineBreak < 0) continue
+        chunk = chunk.slice(lineBreak + 1)
+        segment = startSegment()
+        lineChars = 0
+        if (chunk === '') continue
+      }
+      const lastBreak = lastLineBreak(chunk)
+      if (lastBreak < 0 && lineChars + chunk.length > MAX_LINE_CHARS) {
+        await segment.end(true)
+        if (failure !== undefined) throw failure
+        // sniff.ts refuses a header this long before the read; a range never starts with one.
+        if (nextRow === 1) throw new JobFailure('header_too_long', `The header row is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB; check that this is a CSV export with a header row.`, { row: 1 })
+        callbacks.onLongLine(nextRow++)
+        segment = null
+        continue
+      }
+      lineChars = lastBreak < 0 ? lineChars + chunk.length : chunk.length - lastBreak - 1
+      segment.feed(chunk)
     }
     if (failure !== undefined) throw failure
-    feed.emit('end')
-    await parsed
+    await segment?.end(false)
     if (failure !== undefined) throw failure
     return { rows: Math.max(0, nextRow - 2), endedInQuotes }
   } catch (error) {
-    parser?.abort()
+    parsers[0]?.abort()
     throw error
   } finally {
     close()
   }
+}
+
+function firstLineBreak (text: string): number {
+  const newline = text.indexOf('\n')
+  const carriage = text.indexOf('\r')
+  return newline < 0 ? carriage : carriage < 0 ? newline : Math.min(newline, carriage)
+}
+
+function lastLineBreak (text: string): number {
+  return Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
 }

@@ -196,4 +196,26 @@ describe('report pipeline on threads', () => {
     const rounded = (value: unknown) => JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(9)) : v)))
     expect(rounded(threaded.result)).toEqual(rounded(inline.result))
   })
+
+  it('skips a row with a cell over 64 KiB with a warning, and keeps long group names out of chart labels', async () => {
+    const longName = `Region ${'n'.repeat(2000)}`
+    const lines = ['date,region,sales']
+    months(30).forEach(({ year, month }, i) => {
+      lines.push(`${year}-${String(month).padStart(2, '0')}-01,North,${seasonal(i).toFixed(2)}`)
+      lines.push(`${year}-${String(month).padStart(2, '0')}-01,${longName},${(seasonal(i) / 2).toFixed(2)}`)
+    })
+    lines.splice(5, 0, `2022-03-01,"${'x'.repeat(70 * 1024)}",12`)
+    const { result, pdf } = await runReport(lines.join('\n') + '\n')
+    expect(result.input.warnings).toContainEqual(expect.objectContaining({ code: 'cell_too_long', row: 6, column: 'region' }))
+    expect(result.input.skippedRows).toBe(1)
+    expect(Object.keys(result.forecasts.byRegion)).toContain(longName)
+    const bars = result.charts.find(chart => chart.type === 'bar')
+    expect(bars?.type === 'bar' && bars.categories.every(category => category.length <= 80)).toBe(true)
+    expect((await stat(pdf)).size).toBeGreaterThan(1000)
+  })
+
+  it('fails in the upload stage, in a moment, when the file has no line break', async () => {
+    const error = await failure('date,sales,'.repeat(100_000))
+    expect(error.code).toBe('header_too_long')
+  })
 })

@@ -6,7 +6,7 @@
  */
 import type { AggregateData, AggregateSetup } from './aggregate-data.ts'
 import { Aggregator } from './aggregate.ts'
-import { streamCsv, type ByteRange, type TextShape } from './csv-stream.ts'
+import { MAX_LINE_CHARS, streamCsv, type ByteRange, type TextShape } from './csv-stream.ts'
 import { WarningLog, type WarningSnapshot } from './warnings.ts'
 
 export interface PassInput {
@@ -39,7 +39,11 @@ export async function readPass ({ path, shape, setup, range }: PassInput, signal
       rows += chunk.length
     },
     onProgress: bytes => onProgress(bytes, rows),
-    onParseError: (message, row) => warnings.add({ code: 'malformed_row', message: `${message}; the row was read as well as possible.`, row })
+    onParseError: (message, row) => warnings.add({ code: 'malformed_row', message: `${message}; the row was read as well as possible.`, row }),
+    onLongLine: row => {
+      aggregator.skippedRows++
+      warnings.add({ code: 'line_too_long', message: `The row is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB (no spreadsheet cell holds that much); it was skipped unread.`, row })
+    }
   }, range)
   return { data: aggregator.snapshot(), warnings: warnings.snapshot(), ...summary }
 }

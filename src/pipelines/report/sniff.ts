@@ -55,7 +55,10 @@ export function describeSample (bytes: Uint8Array, size: number): FileShape {
   if (!wholeFile) {
     // The sample ends mid-line; keep whole lines only.
     const lastBreak = text.lastIndexOf(lineEnding === '\r' ? '\r' : '\n')
-    if (lastBreak > 0) text = text.slice(0, lastBreak)
+    if (lastBreak <= 0) {
+      throw new JobFailure('header_too_long', `The first ${Math.round(bytes.length / 1024)} KiB of the file hold no line break, so there is no header row to read. Export the data as a CSV with one row per line and a header row.`, { row: 1 })
+    }
+    text = text.slice(0, lastBreak)
   }
   const guess = Papa.parse<string[]>(text, { preview: 50, newline: lineEnding, delimitersToGuess: DELIMITERS, skipEmptyLines: true })
   const delimiter = guess.meta.delimiter

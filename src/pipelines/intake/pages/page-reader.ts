@@ -2,7 +2,8 @@
  * The pipeline's handle on the page-reader worker thread: open a document, read a page's text
  * layer, render a page for OCR. Isolation is the point. pdfjs keeps every byte it loaded and
  * its caches for as long as a document is open, and native canvas/libvips memory is only given
- * back when its owner goes away; so the worker is replaced every `recycleAfterPages` pages
+ * back when its owner goes away; so the worker is replaced every `recycleAfterPages` pages (a
+ * page counted by its pixels, see REFERENCE_PAGE_PIXELS)
  * (reopening the document where it was) and memory stays flat however long the document is.
  * A page that crashes the worker (out of memory, a decoder bug) fails alone: the next call
  * starts a fresh worker.
@@ -38,6 +39,13 @@ const YOUNG_GENERATION_MB = 8
  */
 const TEXT_PAGE_WEIGHT = 0.05
 
+/**
+ * A rendered page counts towards recycling by its pixels, as a share of an A4 page at 200 DPI:
+ * what a page leaves behind grows with its pixels, while a restart costs the same for any page,
+ * so 300 receipt-sized scans need not restart the worker 30 times.
+ */
+const REFERENCE_PAGE_PIXELS = 1654 * 2339
+
 interface Pending { resolve: (value: unknown) => void, reject: (error: Error) => void }
 
 export class PageReader {
@@ -66,8 +74,10 @@ export class PageReader {
   }
 
   async render (page: number, options: Omit<RenderRequest, 'op' | 'page'>): Promise<RenderedPage> {
-    await this.#beforePage(1)
-    return await this.#call({ op: 'render', page, ...options }) as RenderedPage
+    await this.#beforePage(0)
+    const rendered = await this.#call({ op: 'render', page, ...options }) as RenderedPage
+    this.#pagesInWorker += rendered.rendered ? Math.max(TEXT_PAGE_WEIGHT, (rendered.width * rendered.height) / REFERENCE_PAGE_PIXELS) : 1
+    return rendered
   }
 
   /** Ends the worker; safe to call twice and while a request is in flight (it is rejected). */

@@ -13,7 +13,8 @@ import { createCanvas } from '@napi-rs/canvas'
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { encodeGreyPng, writeGreyPng } from './grey-png.ts'
 import { DocumentOpenError } from './open-error.ts'
-import type { PageText, RenderedPage } from './protocol.ts'
+import { renderWithPoppler } from './poppler.ts'
+import { IMAGE_LEFT_OUT_WARNING, type PageText, type RenderedPage } from './protocol.ts'
 import { chooseRenderSize, MIN_READABLE_DPI, type RenderSize } from './render-scale.ts'
 import { findSoleImage, shrinkToGrey, type SoleImage } from './sole-image.ts'
 
@@ -101,8 +102,12 @@ export async function openPdf (path: string, maxImagePixels: number, takeWarning
         const size = chooseRenderSize(base.width, base.height, { unitsPerInch: 72, allowUpscale: true, ...options })
         if (!size) return { rendered: false, warnings: [`Page ${pageNumber} has no usable size (${base.width}×${base.height} points) and was skipped.`] }
         const sole = await findSoleImage(page)
-        const output = sole ? await writeSoleImage(sole, options) : await paintPage(page, size, options.outPath)
-        const warnings = takeWarnings()
+        let output = sole ? await writeSoleImage(sole, options) : await paintPage(page, size, options.outPath)
+        let warnings = takeWarnings()
+        if (warnings.includes(IMAGE_LEFT_OUT_WARNING) && await renderWithPoppler(path, pageNumber, size, options.outPath)) {
+          output = { width: size.width, height: size.height, dpi: size.dpi }
+          warnings = [...warnings.filter(warning => warning !== IMAGE_LEFT_OUT_WARNING), `Page ${pageNumber} holds an image too large to decode whole within this server's memory budget; it was rendered with poppler, which shrinks the image while reading it.`]
+        }
         if (output.dpi < MIN_READABLE_DPI) {
           warnings.push(`Page ${pageNumber} could only be read at ${output.dpi} DPI (a ${Math.round(base.width)}×${Math.round(base.height)} point page within the pixel budget, or a low-resolution scan); small text may be missed.`)
         }

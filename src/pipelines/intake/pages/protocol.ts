@@ -6,6 +6,9 @@
 
 export type DocumentKind = 'pdf' | 'image'
 
+/** The page warning for an embedded image too large to decode within the memory budget (pdfjs's `maxImageSize`). */
+export const IMAGE_LEFT_OUT_WARNING = 'An image on this page is larger than this server\'s memory budget allows to decode, and was left out; scan at 300 DPI for OCR.'
+
 export interface OpenRequest {
   op: 'open'
   path: string

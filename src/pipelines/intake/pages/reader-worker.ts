@@ -8,14 +8,14 @@ import { parentPort } from 'node:worker_threads'
 import type { ImageSource } from './image-source.ts'
 import { DocumentOpenError } from './open-error.ts'
 import { openPdf } from './pdf-source.ts'
-import type { ReaderReply, ReaderRequest } from './protocol.ts'
+import { IMAGE_LEFT_OUT_WARNING, type ReaderReply, type ReaderRequest } from './protocol.ts'
 
 type Source = Awaited<ReturnType<typeof openPdf>> | ImageSource
 
 /** pdfjs reports removed images and repaired files only through console.warn: collect them. */
 const pdfjsWarnings: string[] = []
 const userFacingWarnings: Array<[RegExp, string]> = [
-  [/Image exceeded maximum allowed size/, 'An image on this page is larger than the pixel budget (MAX_PAGE_PIXELS) and was left out; scan at 300 DPI for OCR.'],
+  [/Image exceeded maximum allowed size/, IMAGE_LEFT_OUT_WARNING],
   [/Indexing all PDF objects/, 'The PDF\'s internal structure is damaged; it was repaired while reading, so some content may be missing.']
 ]
 console.warn = (...args: unknown[]) => {
@@ -29,12 +29,19 @@ let source: Source | null = null
 
 /**
  * A page's decoded images (35 MB for a 300 DPI A4 scan) are garbage once it is rendered, but V8
- * only collects when its own heap asks; collecting after each page keeps the next page's peak
- * from stacking on the last one's leftovers. `--expose-gc` cannot be passed to a worker, so
+ * only collects when its own heap asks; collecting after each big page keeps the next page's
+ * peak from stacking on the last one's leftovers. `--expose-gc` cannot be passed to a worker, so
  * the flag is set at run time and `gc` taken from a fresh context.
  */
 setFlagsFromString('--expose-gc')
 const collectGarbage = runInNewContext('gc') as () => void
+/**
+ * A full collection costs a few hundred milliseconds whatever the page, so small pages are
+ * collected after them together: once the pixels rendered since the last one reach an A4 page
+ * at 200 DPI (a big page, or a failed one, still gets one at once).
+ */
+const COLLECT_AFTER_PIXELS = 1654 * 2339
+let pixelsSinceCollect = 0
 
 async function handle (request: ReaderRequest): Promise<unknown> {
   switch (request.op) {
@@ -49,12 +56,20 @@ async function handle (request: ReaderRequest): Promise<unknown> {
       return { pageCount: source.pageCount, warnings: takeWarnings() }
     case 'text':
       return requireSource().text(request.page)
-    case 'render':
+    case 'render': {
+      let pixels = COLLECT_AFTER_PIXELS
       try {
-        return await requireSource().render(request.page, request)
+        const rendered = await requireSource().render(request.page, request)
+        if (rendered.rendered) pixels = rendered.width * rendered.height
+        return rendered
       } finally {
-        collectGarbage()
+        pixelsSinceCollect += pixels
+        if (pixelsSinceCollect >= COLLECT_AFTER_PIXELS) {
+          collectGarbage()
+          pixelsSinceCollect = 0
+        }
       }
+    }
   }
 }
 

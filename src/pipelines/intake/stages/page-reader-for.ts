@@ -9,7 +9,7 @@ export function openPageReader (settings: IntakeSettings, signal: AbortSignal): 
   return new PageReader({
     recycleAfterPages: settings.recycleReaderAfterPages,
     heapLimitMb: settings.readerHeapLimitMb,
-    maxImagePixels: settings.maxPagePixels,
+    maxImagePixels: settings.maxImagePixels,
     maxDecodePixels: settings.maxPagePixels * IMAGE_DECODE_FACTOR
   }, signal)
 }

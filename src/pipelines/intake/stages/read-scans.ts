@@ -34,6 +34,7 @@ export function readScans (settings: IntakeSettings) {
         }
         ctx.progress((position + 1) / work.length, `Read page ${page.number} of ${document.pageCount} (OCR)`, detail)
       }
+      await ocr.release()
     })
   }
 }

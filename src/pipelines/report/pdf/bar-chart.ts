@@ -3,7 +3,7 @@
  * per group, each value printed at the end of its bar.
  */
 import type { BarChart } from '../charts.ts'
-import { formatCompact } from './format.ts'
+import { clipLabel, formatCompact } from './format.ts'
 import { drawLegend, type Box } from './line-chart.ts'
 import { COLORS } from './theme.ts'
 
@@ -23,7 +23,7 @@ export function drawBarChart (doc: PDFKit.PDFDocument, chart: BarChart, box: Box
   chart.categories.forEach((category, c) => {
     const rowY = box.y + 20 + c * BAR_ROW_HEIGHT
     doc.font('regular').fontSize(8).fillColor(COLORS.ink)
-      .text(category, box.x, rowY + 5, { width: labelWidth, align: 'right', lineBreak: false, ellipsis: true })
+      .text(clipLabel(category, 60), box.x, rowY + 5, { width: labelWidth, align: 'right', lineBreak: false, ellipsis: true })
     chart.series.forEach((series, s) => {
       const value = series.values[c] ?? 0
       const width = (Math.abs(value) / max) * plotWidth

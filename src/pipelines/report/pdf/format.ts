@@ -3,6 +3,16 @@
  * compact ones (1.2M, 350k) on chart axes, signed percents for growth.
  */
 
+/**
+ * A name from the file (a group, a column) as the PDF prints it. pdfkit measures text glyph by
+ * glyph, and with `ellipsis` measures again for every character it drops, so a 60 KiB group name
+ * would hold the event loop for minutes; no label needs more than a line.
+ */
+export function clipLabel (text: string, max = 80): string {
+  if (text.length <= max) return text
+  return Array.from(text.slice(0, max * 2)).slice(0, max - 1).join('') + '…'
+}
+
 export function formatNumber (value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—'
   const digits = Math.abs(value) >= 100 ? 0 : 2

@@ -5,7 +5,7 @@
 import type { Forecast } from '../forecast.ts'
 import type { ReportDocument } from '../result.ts'
 import { barChartHeight, drawBarChart } from './bar-chart.ts'
-import { formatNumber, formatRatio } from './format.ts'
+import { clipLabel, formatNumber, formatRatio } from './format.ts'
 import { drawForecastChart } from './line-chart.ts'
 import type { Layout } from './report.ts'
 import { drawTable, type Column } from './table.ts'
@@ -28,7 +28,7 @@ export function drawOverall (layout: Layout, report: ReportDocument): void {
   for (const chart of report.charts) {
     if (chart.type !== 'forecast') continue
     layout.ensure(CHART_HEIGHT + 60)
-    doc.font('bold').fontSize(10).fillColor(COLORS.ink).text(chart.measure, left, doc.y)
+    doc.font('bold').fontSize(10).fillColor(COLORS.ink).text(clipLabel(chart.measure, 120), left, doc.y)
     const top = doc.y + 2
     drawForecastChart(doc, chart, { x: left, y: top, width, height: CHART_HEIGHT })
     doc.y = top + CHART_HEIGHT + 4
@@ -90,8 +90,8 @@ export function drawAnomalies (layout: Layout, report: ReportDocument): void {
   }
   doc.font('regular').fontSize(9).fillColor(COLORS.ink)
   const lines = [
-    ...changePoints.map(point => `${point.measure}: the level changed in ${point.period}, from about ${formatNumber(point.before)} to ${formatNumber(point.after)} per period.`),
-    ...correlations.map(pair => `${pair.a} and ${pair.b} move ${Math.abs(pair.r) >= 0.7 ? 'closely' : Math.abs(pair.r) >= 0.4 ? 'somewhat' : 'barely'} together (r = ${pair.r.toFixed(2)} over ${pair.periods} periods).`)
+    ...changePoints.map(point => `${clipLabel(point.measure)}: the level changed in ${point.period}, from about ${formatNumber(point.before)} to ${formatNumber(point.after)} per period.`),
+    ...correlations.map(pair => `${clipLabel(pair.a)} and ${clipLabel(pair.b)} move ${Math.abs(pair.r) >= 0.7 ? 'closely' : Math.abs(pair.r) >= 0.4 ? 'somewhat' : 'barely'} together (r = ${pair.r.toFixed(2)} over ${pair.periods} periods).`)
   ]
   for (const line of lines) {
     layout.ensure(14)
@@ -106,8 +106,8 @@ export function drawDataQuality (layout: Layout, report: ReportDocument): void {
   const delimiter = ({ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' } as Record<string, string>)[input.delimiter] ?? input.delimiter
   doc.font('regular').fontSize(9).fillColor(COLORS.ink).text(
     `Read ${input.rows.toLocaleString('en-US')} rows (${input.skippedRows.toLocaleString('en-US')} skipped) from a ${delimiter}-separated ${input.encoding === 'utf8' ? 'UTF-8' : input.encoding} file with decimal ${input.decimalSeparator === ',' ? 'commas' : 'points'}. ` +
-    `Dates from "${input.dateColumn}" (${input.dateFormat}); measures ${input.measures.map(name => `"${name}"`).join(', ')}` +
-    `${input.regionColumn ? `; regions from "${input.regionColumn}"` : ''}${input.departmentColumn ? `; departments from "${input.departmentColumn}"` : ''}.`, left, doc.y, { width })
+    `Dates from "${clipLabel(input.dateColumn)}" (${input.dateFormat}); measures ${input.measures.map(name => `"${clipLabel(name)}"`).join(', ')}` +
+    `${input.regionColumn ? `; regions from "${clipLabel(input.regionColumn)}"` : ''}${input.departmentColumn ? `; departments from "${clipLabel(input.departmentColumn)}"` : ''}.`, left, doc.y, { width })
   doc.moveDown(0.5)
   if (input.warnings.length === 0) {
     doc.text('No problems were found in the file.', left, doc.y, { width })

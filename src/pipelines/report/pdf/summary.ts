@@ -3,7 +3,7 @@
  * period, growth and the forecast ahead; then margin and best/worst groups.
  */
 import type { ReportDocument } from '../result.ts'
-import { formatGrowth, formatNumber } from './format.ts'
+import { clipLabel, formatGrowth, formatNumber } from './format.ts'
 import type { Layout } from './report.ts'
 import { COLORS } from './theme.ts'
 
@@ -29,7 +29,7 @@ export function drawSummary ({ doc, left, width, ensure }: Layout, report: Repor
     const y = rowTop
     doc.roundedRect(x, y, cardWidth, cardHeight, 4).fill(COLORS.panel)
     doc.rect(x, y, 3, cardHeight).fill(COLORS.accent)
-    doc.font('bold').fontSize(8).fillColor(COLORS.muted).text(name.toUpperCase(), x + 12, y + 9, { width: cardWidth - 20, lineBreak: false, ellipsis: true })
+    doc.font('bold').fontSize(8).fillColor(COLORS.muted).text(clipLabel(name).toUpperCase(), x + 12, y + 9, { width: cardWidth - 20, lineBreak: false, ellipsis: true })
     doc.font('bold').fontSize(17).fillColor(COLORS.ink).text(formatNumber(kpi.total), x + 12, y + 21, { width: cardWidth - 20, lineBreak: false })
     doc.font('regular').fontSize(7.5).fillColor(COLORS.ink)
     const last = kpi.lastPeriod ? `Latest ${kpi.lastPeriod.period}: ${formatNumber(kpi.lastPeriod.value)}` : 'Latest period: —'
@@ -45,8 +45,8 @@ export function drawSummary ({ doc, left, width, ensure }: Layout, report: Repor
   if (margin) lines.push(`Margin: ${formatGrowth(margin.value).replace('+', '')} (${margin.basis}, over the whole file).`)
   for (const [label, ranking] of [['Region', regions], ['Department', departments]] as const) {
     if (!ranking) continue
-    lines.push(`${label}s by ${ranking.measure}: highest ${ranking.best.name} (${formatNumber(ranking.best.total)}), lowest ${ranking.worst.name} (${formatNumber(ranking.worst.total)})` +
-      (ranking.fastestGrowing && ranking.slowestGrowing ? `; fastest growth over the last year ${ranking.fastestGrowing.name} (${formatGrowth(ranking.fastestGrowing.growth)}), slowest ${ranking.slowestGrowing.name} (${formatGrowth(ranking.slowestGrowing.growth)}).` : '.'))
+    lines.push(`${label}s by ${clipLabel(ranking.measure)}: highest ${clipLabel(ranking.best.name)} (${formatNumber(ranking.best.total)}), lowest ${clipLabel(ranking.worst.name)} (${formatNumber(ranking.worst.total)})` +
+      (ranking.fastestGrowing && ranking.slowestGrowing ? `; fastest growth over the last year ${clipLabel(ranking.fastestGrowing.name)} (${formatGrowth(ranking.fastestGrowing.growth)}), slowest ${clipLabel(ranking.slowestGrowing.name)} (${formatGrowth(ranking.slowestGrowing.growth)}).` : '.'))
   }
   doc.font('regular').fontSize(9).fillColor(COLORS.ink)
   for (const line of lines) doc.text(`•  ${line}`, left, doc.y, { width })

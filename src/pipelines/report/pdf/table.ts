@@ -2,6 +2,7 @@
  * A plain report table: shaded header, light zebra rows, numbers right-aligned, header repeated
  * when the table runs onto a new page.
  */
+import { clipLabel } from './format.ts'
 import { COLORS } from './theme.ts'
 
 export interface Column { header: string, width: number, align?: 'left' | 'right' }
@@ -38,7 +39,7 @@ function drawCells (doc: PDFKit.PDFDocument, columns: readonly Column[], cells: 
   let left = x
   columns.forEach((column, c) => {
     doc.font(bold ? 'bold' : 'regular').fontSize(FONT_SIZE).fillColor(COLORS.ink)
-      .text(cells[c] ?? '', left + 4, y + 3.5, { width: column.width - 8, align: column.align ?? 'left', lineBreak: false, ellipsis: true, height: ROW_HEIGHT })
+      .text(clipLabel(cells[c] ?? '', 300), left + 4, y + 3.5, { width: column.width - 8, align: column.align ?? 'left', lineBreak: false, ellipsis: true, height: ROW_HEIGHT })
     left += column.width
   })
 }

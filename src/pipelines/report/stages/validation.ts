@@ -14,7 +14,6 @@ import { readPass, type PassInput } from '../read-pass.ts'
 import { resolveDates } from '../resolve-dates.ts'
 import { detectRoles } from '../roles.ts'
 import { need, type ReportState } from '../state.ts'
-import { loadPdfWriter } from './finalizing.ts'
 
 /** Groups tracked individually per column while streaming (REPORT_MAX_GROUPS is at most 100). */
 const MAX_TRACKED_GROUPS = 200
@@ -63,9 +62,6 @@ async function validateRows (ctx: StageContext<ReportState>, readThreads: number
   // between threads would land inside one and the file would be read twice: read it whole.
   const multiLineCells = file.sampleRows.some(row => row.some(cell => cell.includes('\n') || cell.includes('\r')))
   const threads = Math.min(multiLineCells ? 1 : readThreads, Math.floor(file.bytes / threadMinBytes))
-  // While threads read a big file the main thread only waits: load the PDF writer the
-  // finalizing stage needs now rather than then (~0.1 s). A failure is that stage's to report.
-  if (threads >= 1) void loadPdfWriter().catch(() => undefined)
   const pass = threads >= 1
     ? await readPassOnThreads(input, { threads, bytes: file.bytes }, ctx.signal, onProgress)
     : await readPass(input, ctx.signal, onProgress)
