@@ -1,6 +1,6 @@
 /**
  * A CSV with 100,000 columns and 20 data rows, uploaded to the real server with the real report
- * pipeline: the job fails in validation saying there are too many columns, the limit and how to
+ * pipeline: the job fails at once, in its upload check, saying there are too many columns, the limit and how to
  * fix it — not "no data rows", which is false.
  */
 import { afterEach, expect, it } from 'vitest'
@@ -23,7 +23,7 @@ it('fails a 100,000-column CSV with too_many_columns, the limit and the fix', as
   const events = await stream.waitForType('failed', 30_000)
   stream.close()
   const failed = events.find(event => event.type === 'failed')
-  expect(failed?.data).toMatchObject({ stage: 'validation', code: 'too_many_columns', location: { row: 1 } })
+  expect(failed?.data).toMatchObject({ stage: 'upload', code: 'too_many_columns', location: { row: 1 } })
   expect(failed?.data.message).toMatch(/at least [\d,]+ columns .*at most 1,000\. Keep the date column/)
   expect(failed?.data.message).not.toMatch(/no data rows/)
 })

@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises'
 import Papa from 'papaparse'
 import { JobFailure } from '../../errors.ts'
+import { MAX_COLUMNS, tooManyColumns } from './column-limit.ts'
 
 export type TextEncoding = 'utf8' | 'utf16le' | 'utf-16be' | 'windows-1252'
 
@@ -56,6 +57,10 @@ export function describeSample (bytes: Uint8Array, size: number): FileShape {
     // The sample ends mid-line; keep whole lines only.
     const lastBreak = text.lastIndexOf(lineEnding === '\r' ? '\r' : '\n')
     if (lastBreak <= 0) {
+      // A header that does not fit the sample but is full of separators is a very wide file:
+      // say that (and how to fix it) rather than only that the line is long.
+      const separators = Math.max(...DELIMITERS.map(delimiter => text.split(delimiter).length - 1))
+      if (separators >= MAX_COLUMNS) throw tooManyColumns(separators + 1, true)
       throw new JobFailure('header_too_long', `The first ${Math.round(bytes.length / 1024)} KiB of the file hold no line break, so there is no header row to read. Export the data as a CSV with one row per line and a header row.`, { row: 1 })
     }
     text = text.slice(0, lastBreak)
