@@ -29,7 +29,7 @@ FROM ${NODE_IMAGE} AS runtime
 # page is read without its image and a warning says so.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log
 # glibc malloc: two arenas, and blocks from 32 KiB up mapped and handed back when freed, keep
 # the OCR threads' page buffers and an upload's 64 KiB socket reads from piling up in glibc's
 # arenas (scanned PDFs ~70 MB, a 200 MB CSV report 20–60 MB less at peak, see BENCHMARKS.md).
