@@ -36,7 +36,7 @@ export function findMemoryLimit (settingMb: number, read: ReadText = readText): 
   return { bytes: settingMb * 1024 * 1024, source: 'MEMORY_LIMIT_MB' }
 }
 
-interface Mount { root: string, point: string, version: 1 | 2 }
+export interface Mount { root: string, point: string, version: 1 | 2 }
 
 export function readCgroupLimit (read: ReadText = readText): Required<MemoryLimit> | null {
   const cgroups = read('/proc/self/cgroup')
@@ -57,7 +57,8 @@ export function readCgroupLimit (read: ReadText = readText): Required<MemoryLimi
   return best
 }
 
-function parseMounts (mountinfo: string): Mount[] {
+/** The cgroup v2 mounts and v1 memory-controller mounts in a `/proc/<pid>/mountinfo` text. */
+export function parseMounts (mountinfo: string): Mount[] {
   const mounts: Mount[] = []
   for (const line of mountinfo.split('\n')) {
     const [before, after] = line.split(' - ')

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseMounts, type Mount } from '../../src/memory/limit.ts'
 
 export interface TestCgroup {
   version: 1 | 2
@@ -18,21 +19,8 @@ export interface TestCgroup {
   remove: () => void
 }
 
-interface Mount { root: string, point: string }
-
 function mountOf (version: 1 | 2): Mount | null {
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const [before, after] = line.split(' - ')
-    if (!before || !after) continue
-    const fields = before.split(' ')
-    const [type, , options = ''] = after.split(' ')
-    const root = fields[3]
-    const point = fields[4]
-    if (!root || !point) continue
-    if (version === 2 && type === 'cgroup2') return { root, point }
-    if (version === 1 && type === 'cgroup' && options.split(',').includes('memory')) return { root, point }
-  }
-  return null
+  return parseMounts(readFileSync('/proc/self/mountinfo', 'utf8')).find(mount => mount.version === version) ?? null
 }
 
 /** Where this process's memory controller lives: the v1 hierarchy that names it, else v2. */
