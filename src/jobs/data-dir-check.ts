@@ -3,8 +3,8 @@
  * proven to be a folder the server can write to. A wrong value stops start-up at once with a
  * message naming DATA_DIR and what is wrong, instead of a raw ENOTDIR stack trace from the first
  * plugin that writes there — or, under /proc, a recursive mkdir that never returns (Node's
- * `mkdir -p` loops there), which surfaced as "Plugin did not start in time" after 10 s. The
- * folders are therefore created one level at a time, without `recursive`.
+ * `mkdir -p` loops there). The folders are therefore created one level at a time, without
+ * `recursive`.
  */
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'

@@ -3,6 +3,8 @@
  * BullMQ worker too. The same contract holds: progress streams, results, cancellation,
  * readiness — through the Redis store and the BullMQ queue instead of the embedded ones.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp, csvForm, type TestApp } from '../support/build-app.ts'
 import { recordStream } from '../support/event-stream.ts'
@@ -32,8 +34,9 @@ async function upload (url: string) {
 describe.skipIf(!available)('Redis mode with the worker inside the API process', () => {
   it('runs a job to its result and streams every event', async () => {
     const gates = createGates()
-    const { url, app } = await start(gates)
-    expect((await app.inject('/ready')).json()).toMatchObject({ status: 'ready' })
+    const { url, dataDir } = await start(gates)
+    // Redis holds the jobs: the embedded store's database is never opened.
+    expect(existsSync(join(dataDir, 'jobs.db'))).toBe(false)
     expect((await fetch(`${url}/ready`)).status).toBe(200)
     const { id, links } = await upload(url)
     const stream = recordStream(url + links.events)
@@ -42,6 +45,7 @@ describe.skipIf(!available)('Redis mode with the worker inside the API process',
       gates.open(id)
     }
     await stream.waitForType('complete')
+    expect(existsSync(join(dataDir, 'jobs.db'))).toBe(false)
     await stream.waitClosed()
     stream.close()
     const ids = stream.received.filter(event => event.id !== '').map(event => Number(event.id))

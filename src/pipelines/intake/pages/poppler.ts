@@ -4,8 +4,8 @@
  * `canvasMaxAreaInBytes`, needs OffscreenCanvas, which Node lacks, and runs after the decode), so
  * such images are left out of its rendering (`maxImageSize`, checked against the image
  * dictionary's width × height before decoding). Poppler's `pdftoppm` scales images while it
- * reads them, row by row: measured, a page that is one 9000×9000 RGB image (243 MB decoded), a
- * 2400-DPI A4 grey scan (557 MB) or a 2400-DPI CCITT page rendered at 200 DPI in ~21 MB.
+ * reads them, row by row, so its memory stays small whatever the image's decoded size (the
+ * figures are in BENCHMARKS.md, "Memory").
  *
  * Optional: without poppler-utils installed, the page is read without the image and says so.
  * Runs inside the page-reader worker only; the child's address space and run time are bounded.
