@@ -47,7 +47,18 @@ export interface Job {
   /** Sequence number of the last event applied (0 before the first). */
   seq: number
   /** Inputs as stored on disk; never exposed over HTTP as is (see `toPublicJob`). */
-  input: { files: JobInputFile[], fields: Record<string, string> }
+  input: JobInput
+}
+
+export interface JobInput {
+  files: JobInputFile[]
+  fields: Record<string, string>
+  /**
+   * Present while the upload is still arriving: the job exists from its first bytes, so its
+   * stages can start on them (uploads/arriving-upload.ts). The `received` event that ends the
+   * upload carries the complete input, without this.
+   */
+  receiving?: { expectedBytes: number | null }
 }
 
 interface EventBase { seq: number, at: string }
@@ -60,9 +71,14 @@ export interface ProgressEvent extends EventBase {
   percent: number
   message: string
   status: 'queued' | 'running'
-  /** `started`/`finished` mark stage transitions; `advanced` is progress within a stage. */
-  phase: 'queued' | 'started' | 'advanced' | 'finished'
+  /**
+   * `started`/`finished` mark stage transitions; `advanced` is progress within a stage;
+   * `received` says the upload has fully arrived and carries the job's complete `input`.
+   */
+  phase: 'queued' | 'started' | 'advanced' | 'finished' | 'received'
   detail?: Record<string, unknown>
+  /** Only with phase `received`: the complete input (internal: never sent to clients). */
+  input?: JobInput
 }
 export interface CompleteEvent extends EventBase { type: 'complete', percent: 100 }
 export interface FailedEvent extends EventBase { type: 'failed', stage: string | null, code: string, message: string, location?: Record<string, string | number> }
@@ -106,7 +122,8 @@ export function applyEvent (job: Job, event: JobEvent): Job {
     next.stage = event.stage
     next.percent = Math.max(job.percent, event.percent)
     next.message = event.message
-    if (event.phase === 'queued') return next
+    if (event.phase === 'received' && event.input) next.input = event.input
+    if (event.phase === 'queued' || event.phase === 'received') return next
     next.stages.forEach((stage, index) => {
       if (index < event.stageIndex && stage.status !== 'completed') {
         stage.status = 'completed'

@@ -4,6 +4,7 @@
  * (runner.ts) owns ordering, percent mapping, timing, error capture, cancellation and cleanup.
  */
 import type { Logger } from '../logger.ts'
+import type { ArrivingUpload } from './arriving-upload.ts'
 
 /** One uploaded file as the pipeline sees it: already on disk, type sniffed from its bytes. */
 export interface JobInputFile {
@@ -18,9 +19,19 @@ export interface JobInputFile {
 
 export interface StageContext<State> {
   readonly jobId: string
+  /**
+   * The uploaded files. While `upload` is set and not complete, only the first file is here and
+   * it may still be growing; once it is complete, every file with its final size.
+   */
   readonly files: readonly JobInputFile[]
-  /** Text form fields sent with the upload (everything but `file` and `pipeline`). */
+  /** Text form fields sent with the upload (everything but `file` and `pipeline`); complete with the upload. */
   readonly fields: Readonly<Record<string, string>>
+  /**
+   * Set when the job started while its upload was still arriving. A pipeline that declares
+   * `readsWhileUploading` works on the bytes as they come; for any other, the runner waits for
+   * the whole upload before the first stage's work, so its stages never see this incomplete.
+   */
+  readonly upload: ArrivingUpload | undefined
   /** Private to this job, created before the first stage and removed after the last. */
   readonly scratchDir: string
   /** Persistent per-job folder for downloadable artifacts (e.g. `report.pdf`). */
@@ -69,6 +80,11 @@ export interface Pipeline<State = unknown> {
   multipleFiles: boolean
   createState: () => State
   stages: ReadonlyArray<Stage<State>>
+  /**
+   * Whether its stages read the upload while it arrives (through `ctx.upload`). Otherwise the
+   * runner holds the first stage until the whole upload is stored, reporting the bytes received.
+   */
+  readsWhileUploading?: boolean
   /** Downloads the pipeline leaves besides its result document; removed with the job's data. */
   artifacts?: readonly PipelineArtifact[]
   /**

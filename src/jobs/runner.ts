@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts'
 import { JobFailure } from '../errors.ts'
 import type { Job, NewJobEvent } from './model.ts'
 import type { AnyPipeline, StageContext } from './pipeline.ts'
+import { followUpload, megabytes, type ArrivingUpload } from './arriving-upload.ts'
 import type { DataDir } from './data-dir.ts'
 import type { JobStore } from './store/types.ts'
 
@@ -75,10 +76,12 @@ export async function runJob ({ job, pipeline, store, paths, signal: outerSignal
   let scratchDir: string | undefined
   let artifactDirReady = false
 
+  const upload = followUpload(store, job, signal)
   const ctx: StageContext<unknown> = {
     jobId: job.id,
-    files: job.input.files,
-    fields: job.input.fields,
+    get files () { return (upload?.input ?? job.input).files },
+    get fields () { return (upload?.input ?? job.input).fields },
+    upload,
     get scratchDir () {
       if (scratchDir === undefined) {
         mkdirSync(paths.scratchRoot, { recursive: true })
@@ -116,6 +119,7 @@ export async function runJob ({ job, pipeline, store, paths, signal: outerSignal
       signal.throwIfAborted()
       void record(stageEvent('started', percent, `${stage.title}…`))
       const startedAt = performance.now()
+      if (index === 0 && upload && !pipeline.readsWhileUploading) await untilAborted(awaitWholeUpload(ctx, upload), signal)
       await untilAborted(stage.run(ctx), signal)
       signal.throwIfAborted()
       jobLog.info({ stage: stage.name, ms: Math.round(performance.now() - startedAt) }, 'stage finished')
@@ -132,9 +136,20 @@ export async function runJob ({ job, pipeline, store, paths, signal: outerSignal
     await lastAppend
     await record(terminalEventFor(error, signal, pipeline.stages[stageIndex]?.name ?? null, jobLog))
   } finally {
+    upload?.close()
     outerSignal.removeEventListener('abort', stopOuter)
     if (scratchDir !== undefined) await rm(scratchDir, { recursive: true, force: true })
   }
+}
+
+/** Holds a pipeline that needs its whole input until the upload is stored, showing the bytes as they arrive. */
+async function awaitWholeUpload (ctx: StageContext<unknown>, upload: ArrivingUpload): Promise<void> {
+  await upload.whileArriving(bytes => {
+    const { expectedBytes } = upload
+    const of = expectedBytes ? ` of about ${megabytes(expectedBytes)}` : ''
+    // Up to 90% of the first stage: its own work follows once the upload is whole.
+    ctx.progress(expectedBytes ? 0.9 * Math.min(1, bytes / expectedBytes) : 0, `Receiving the upload: ${megabytes(bytes)}${of}`, { bytesReceived: bytes, ...(expectedBytes ? { bytesExpected: expectedBytes } : {}) })
+  })
 }
 
 function terminalEventFor (error: unknown, signal: AbortSignal, stage: string | null, log: Logger): NewJobEvent {

@@ -8,12 +8,13 @@
  */
 import { join } from 'node:path'
 import type { Logger } from '../logger.ts'
-import { AppError, insufficientStorage, jobExpired, jobNotFinished, jobNotFound, storageUnavailable } from '../errors.ts'
+import { AppError, badRequest, insufficientStorage, jobExpired, jobNotFinished, jobNotFound, storageUnavailable, uploadAborted } from '../errors.ts'
+import { megabytes } from './arriving-upload.ts'
 import { choosePipeline } from './choose-pipeline.ts'
 import type { DataDir } from './data-dir.ts'
 import { bindFileLifetimes } from './file-lifetimes.ts'
 import { newJobId } from './job-id.ts'
-import { isTerminal, type Job, type JobStatus, type StageState } from './model.ts'
+import { isTerminal, isTerminalEvent, type Job, type JobInput, type JobStatus, type NewJobEvent, type StageState } from './model.ts'
 import type { AnyPipeline, JobInputFile, PipelineArtifact } from './pipeline.ts'
 import type { JobQueue } from './queue/types.ts'
 import type { AppendListener, EventListener, JobStore, Unsubscribe } from './store/types.ts'
@@ -41,11 +42,32 @@ export interface ReceivedUpload {
   fields: Record<string, string>
 }
 
+/** The first file of an upload whose type is known while the rest of it is still arriving. */
+export interface FirstFile {
+  /** `bytes` is what has arrived so far. */
+  file: JobInputFile
+  pipelineName: string | undefined
+  /** The form fields sent before the file. */
+  fields: Record<string, string>
+}
+
+/** What the receiver tells the service while an upload arrives. */
+export interface UploadHooks {
+  /** Creates and starts the job on the first file; a throw (e.g. 415) stops the upload. */
+  onFirstFile: (first: FirstFile) => Promise<void>
+  /** Bytes of files stored so far. */
+  onBytes: (bytes: number) => void
+  /** True once the job ended while its upload arrived (failed on its first rows, or cancelled). */
+  stopped: () => boolean
+}
+
 export interface Submission {
   /** The client's X-Job-Id, already canonical; a new id is made when absent. */
   requestedId?: string
+  /** The request's Content-Length: roughly the file's size, for upload progress. */
+  expectedBytes?: number
   /** Streams the upload into `dir` (which belongs to this submission alone). */
-  receive: (dir: string) => Promise<ReceivedUpload>
+  receive: (dir: string, hooks: UploadHooks) => Promise<ReceivedUpload>
 }
 
 export interface FoundJob { job: Job, expiresAt: string | null }
@@ -84,9 +106,12 @@ export function createJobService (options: JobServiceOptions) {
   /** After a restart of the embedded server: queued jobs run again; jobs that were running are interrupted. */
   async function recoverInProcess (): Promise<void> {
     for (const job of await store.listUnfinished()) {
-      if (job.status === 'queued' && pipelines.has(job.pipeline)) {
+      if (job.status === 'queued' && pipelines.has(job.pipeline) && !job.input.receiving) {
         await queue.enqueue(job)
         log.info({ jobId: job.id }, 'queued job resumed after restart')
+      } else if (job.input.receiving) {
+        await store.append(job.id, { type: 'interrupted', message: 'The server restarted while the file was being uploaded. Upload it again.' })
+        log.warn({ jobId: job.id }, 'job interrupted by a restart during its upload')
       } else {
         await store.append(job.id, { type: 'interrupted', message: 'The server restarted while this job was running. Upload the file again.' })
         log.warn({ jobId: job.id, stage: job.stage }, 'running job interrupted by a restart')
@@ -101,41 +126,118 @@ export function createJobService (options: JobServiceOptions) {
     return lookup.state === 'missing' && await store.isReserved(jobId)
   }
 
+  async function createAndEnqueue (id: string, pipeline: AnyPipeline, input: JobInput, reservation: string, message: string): Promise<Job> {
+    const job = await store.create({
+      id,
+      pipeline: pipeline.name,
+      stages: initialStages(pipeline),
+      input,
+      reservation,
+      firstEvent: {
+        type: 'progress', phase: 'queued', stage: pipeline.stages[0]?.name ?? 'upload', stageIndex: 0, stageCount: pipeline.stages.length, percent: 0, status: 'queued', message
+      }
+    })
+    await queue.enqueue(job).catch(async error => {
+      await store.append(id, { type: 'failed', stage: null, code: 'queue_unavailable', message: 'The job could not be handed to a worker. Upload the file again in a moment.' })
+      throw error
+    })
+    log.info({ jobId: id, pipeline: pipeline.name, files: input.files.length, receiving: input.receiving !== undefined }, 'job queued')
+    return job
+  }
+
+  /** Ends a job whose upload failed part-way: its stream says why, and its run stops. */
+  async function endUpload (id: string, error: unknown): Promise<void> {
+    const { code, message } = uploadFailureOf(error)
+    try {
+      await store.append(id, current => ({ type: 'failed', stage: current.stages[0]?.name ?? null, code, message }))
+      await queue.cancel(id, { type: 'interrupted', message })
+      log.info({ jobId: id, code }, 'upload failed part-way; job ended')
+    } catch (storeError) {
+      log.error({ err: storeError, jobId: id }, 'could not end the job of a failed upload')
+    }
+  }
+
+  /**
+   * Upload progress while the job waits for a worker (a running job's own stages report it).
+   * At most one event per ARRIVAL_REPORT_MS; built from the job's snapshot, so none is written
+   * once a worker has it.
+   */
+  function arrivalReporter (id: string, expectedBytes: number | null) {
+    let lastAt = 0
+    return (bytes: number) => {
+      const at = Date.now()
+      if (at - lastAt < ARRIVAL_REPORT_MS) return
+      lastAt = at
+      store.append(id, current => current.status === 'queued' ? arrivalEvent(current, bytes, expectedBytes) : null)
+        .catch(error => log.warn({ err: error, jobId: id }, 'could not record upload progress'))
+    }
+  }
+
   let watchTimer: NodeJS.Timeout | undefined
 
   return {
     pipelines,
 
-    async submit ({ requestedId, receive }: Submission): Promise<Job> {
+    /**
+     * Takes an upload: claims the id before a byte is stored, then creates and starts the job
+     * as soon as the first file's type is known (its stages read the file as it arrives), or at
+     * the end for a small upload. An upload that fails part-way ends its job `failed` with the
+     * reason, and leaves no file behind.
+     */
+    async submit ({ requestedId, expectedBytes, receive }: Submission): Promise<Job> {
       const id = requestedId ?? newJobId()
       const reservation = await store.reserve(id)
-      let upload: ReceivedUpload | undefined
+      let started: { pipeline: AnyPipeline } | undefined
+      let ended = false
+      let stopWatching: Unsubscribe | undefined
+      const reportArrival = arrivalReporter(id, expectedBytes ?? null)
+      let upload: ReceivedUpload
       try {
-        upload = await receive(dataDir.uploadDir(id))
-        const pipeline = choosePipeline(pipelines, upload.pipelineName, upload.files)
-        const job = await store.create({
-          id,
-          pipeline: pipeline.name,
-          stages: initialStages(pipeline),
-          input: { files: upload.files, fields: upload.fields },
-          reservation,
-          firstEvent: {
-            type: 'progress', phase: 'queued', stage: pipeline.stages[0]?.name ?? 'upload', stageIndex: 0, stageCount: pipeline.stages.length, percent: 0, status: 'queued', message: 'Upload received; waiting for a worker'
-          }
+        upload = await receive(dataDir.uploadDir(id), {
+          async onFirstFile ({ file, pipelineName, fields }) {
+            const pipeline = choosePipeline(pipelines, pipelineName, [file])
+            stopWatching = store.subscribe(id, event => { if (isTerminalEvent(event)) ended = true })
+            started = { pipeline }
+            await createAndEnqueue(id, pipeline, { files: [file], fields, receiving: { expectedBytes: expectedBytes ?? null } }, reservation, 'Receiving the upload…')
+          },
+          onBytes: bytes => { if (started && !ended) reportArrival(bytes) },
+          stopped: () => ended
         })
-        upload = undefined // the job owns the files now
-        await queue.enqueue(job).catch(async error => {
-          await store.append(id, { type: 'failed', stage: null, code: 'queue_unavailable', message: 'The job could not be handed to a worker. Upload the file again in a moment.' })
-          throw error
-        })
-        log.info({ jobId: id, pipeline: pipeline.name, files: job.input.files.length }, 'job queued')
-        return job
       } catch (error) {
-        if (upload) await dataDir.removeUploads(id, upload.files)
-        else await dataDir.removeUploads(id)
-        await store.releaseReservation(id, reservation)
-        throw storageErrorOf(error) ?? error
+        stopWatching?.()
+        const failure = storageErrorOf(error) ?? error
+        if (started) await endUpload(id, failure)
+        else await store.releaseReservation(id, reservation)
+        await dataDir.removeUploads(id)
+        throw failure
       }
+      stopWatching?.()
+      const input = { files: upload.files, fields: upload.fields }
+      if (!started) {
+        try {
+          return await createAndEnqueue(id, choosePipeline(pipelines, upload.pipelineName, upload.files), input, reservation, 'Upload received; waiting for a worker')
+        } catch (error) {
+          await dataDir.removeUploads(id, upload.files)
+          await store.releaseReservation(id, reservation)
+          throw storageErrorOf(error) ?? error
+        }
+      }
+      // Fields or files after the first file may still make the upload one the job cannot take.
+      const fitting = fits(started.pipeline, upload)
+      if (fitting !== true) {
+        await endUpload(id, fitting)
+        throw fitting
+      }
+      const bytes = upload.files.reduce((sum, file) => sum + file.bytes, 0)
+      const handedOver = await store.append(id, current => receivedEvent(current, input, bytes))
+      if (!handedOver) {
+        // The job ended while its upload arrived (its first rows failed, or it was cancelled):
+        // what was stored after that goes now; the client sees the ending on the job itself.
+        await dataDir.removeUploads(id, upload.files)
+      } else {
+        log.info({ jobId: id, bytes }, 'upload received')
+      }
+      return (await find(id, { extendRetention: false })).job
     },
 
     find,
@@ -222,6 +324,66 @@ export function createJobService (options: JobServiceOptions) {
   function artifactsOf (pipelineName: string): readonly PipelineArtifact[] {
     return pipelines.get(pipelineName)?.artifacts ?? []
   }
+}
+
+/** Least time between two upload progress events of a job that waits for a worker. */
+const ARRIVAL_REPORT_MS = 500
+
+function arrivalEvent (current: Job, bytes: number, expectedBytes: number | null): NewJobEvent {
+  const of = expectedBytes ? ` of about ${megabytes(expectedBytes)}` : ''
+  return {
+    type: 'progress',
+    phase: 'queued',
+    status: 'queued',
+    stage: current.stages[0]?.name ?? 'upload',
+    stageIndex: 0,
+    stageCount: current.stages.length,
+    percent: current.percent,
+    message: `Receiving the upload: ${megabytes(bytes)}${of}; the job starts as soon as a worker is free`,
+    detail: { bytesReceived: bytes, ...(expectedBytes ? { bytesExpected: expectedBytes } : {}) }
+  }
+}
+
+/** The event that hands a job its complete input once the last byte is stored. */
+function receivedEvent (current: Job, input: JobInput, bytes: number): NewJobEvent {
+  const stageIndex = Math.max(0, current.stages.findIndex(stage => stage.name === current.stage))
+  return {
+    type: 'progress',
+    phase: 'received',
+    status: current.status === 'running' ? 'running' : 'queued',
+    stage: current.stages[stageIndex]?.name ?? 'upload',
+    stageIndex,
+    stageCount: current.stages.length,
+    percent: current.percent,
+    message: `Upload received: ${megabytes(bytes)}`,
+    detail: { bytes },
+    input
+  }
+}
+
+/** Whether the whole upload still suits the pipeline its first file started. */
+function fits (pipeline: AnyPipeline, upload: ReceivedUpload): true | AppError {
+  try {
+    const chosen = choosePipeline(new Map([[pipeline.name, pipeline]]), upload.pipelineName ?? pipeline.name, upload.files)
+    if (upload.pipelineName !== undefined && upload.pipelineName !== chosen.name) throw new AppError('unknown_pipeline', 400, 'unreachable')
+    return true
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'unknown_pipeline') {
+      return badRequest('pipeline_after_file', `The ${pipeline.name} pipeline had already started on the file when the form named "${String(upload.pipelineName).slice(0, 40)}". Send the "pipeline" field before the file.`)
+    }
+    return error instanceof AppError ? error : badRequest('invalid_upload', 'The upload does not suit the pipeline its first file started.')
+  }
+}
+
+/** The code and message a job's `failed` event gets when its upload failed part-way. */
+function uploadFailureOf (error: unknown): { code: string, message: string } {
+  if (error instanceof AppError) return { code: error.code, message: error.message }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED') {
+    const aborted = uploadAborted()
+    return { code: aborted.code, message: aborted.message }
+  }
+  return { code: 'internal_error', message: 'Storing the upload failed unexpectedly. The error has been logged; upload the file again.' }
 }
 
 /** A disk that is full or unwritable while an upload is stored: 507 or 503, never a 500. */

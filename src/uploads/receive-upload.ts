@@ -1,17 +1,20 @@
 /**
  * Streams a multipart upload to disk part by part — never buffered whole — under
- * `uploads/<jobId>/` with names we choose (`1.upload`, `2.upload`…), then sniffs each file's
- * type from its first bytes, kept as they stream past (the file is never read back). The
- * client's file name is kept for display only.
+ * `uploads/<jobId>/` with names we choose (`1.upload`, `2.upload`…), sniffing each file's type
+ * from its first bytes as they stream past (the file is never read back). The client's file
+ * name is kept for display only.
+ *
+ * The job does not wait for the last byte: once the first file's type is known while more of it
+ * is still to come, `onFirstFile` lets the job service create and start the job, whose stages
+ * then read the file as it grows (uploads/growing-file.ts). A small file that arrives whole in
+ * its first chunks starts its job at the end of the request instead, as one write.
  */
-import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { open, mkdir, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import type { FastifyRequest } from 'fastify'
-import { badRequest, fieldTooLarge, fileTooLarge } from '../errors.ts'
+import { AppError, badRequest, fieldTooLarge, fileTooLarge, fromFrameworkError } from '../errors.ts'
 import type { JobInputFile } from '../jobs/pipeline.ts'
-import type { ReceivedUpload } from '../jobs/service.ts'
+import type { ReceivedUpload, UploadHooks } from '../jobs/service.ts'
 import { SNIFF_BYTES, sniffBytes } from './sniff-type.ts'
 
 /** The longest form field value; @fastify/multipart cuts longer ones and flags `valueTruncated`. */
@@ -19,11 +22,16 @@ export const MAX_FIELD_BYTES = 64 * 1024
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
 
-/** Reads every part of the request into `dir`; on any error the folder is removed. */
-export async function receiveUpload (request: FastifyRequest, dir: string, maxBytes: number): Promise<ReceivedUpload> {
+/**
+ * Reads every part of the request into `dir`. On any error the folder is removed and the error
+ * is one of errors.ts (a framework's own error is mapped there), so the job service can record
+ * it as the job's failure when the job had already started.
+ */
+export async function receiveUpload (request: FastifyRequest, dir: string, maxBytes: number, hooks: UploadHooks): Promise<ReceivedUpload> {
   const files: JobInputFile[] = []
   const fields: Record<string, string> = {}
   let pipelineName: string | undefined
+  let bytesBefore = 0
   // Not recursive: on a read-only or vanished DATA_DIR a recursive mkdir reports ENOENT instead
   // of the real cause, and the parent is made at start-up (data-dir.ts).
   await mkdir(dir).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'EEXIST') throw error })
@@ -34,17 +42,20 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
       }
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw badRequest('invalid_field', `Files go in the "file" field, not "${part.fieldname}".`)
+        const name = displayName(part.filename)
         const path = join(dir, `${files.length + 1}.upload`)
-        const head: Buffer[] = []
-        let size = 0
-        part.file.on('data', (chunk: Buffer) => {
-          if (size < SNIFF_BYTES) head.push(chunk)
-          size += chunk.length
+        const startsJob = files.length === 0
+          ? (type: string, bytes: number) => hooks.onFirstFile({ file: { name, path, type, bytes }, pipelineName, fields: { ...fields } })
+          : undefined
+        const { bytes, type } = await storeFile(part.file, path, {
+          startsJob,
+          onBytes: bytes => hooks.onBytes(bytesBefore + bytes),
+          stopped: hooks.stopped
         })
-        await pipeline(part.file, createWriteStream(path))
         if (part.file.truncated) throw fileTooLarge(maxBytes)
-        if (size === 0) throw badRequest('empty_file', `The file "${displayName(part.filename)}" is empty.`)
-        files.push({ name: displayName(part.filename), path, type: await sniffBytes(Buffer.concat(head).subarray(0, SNIFF_BYTES)), bytes: size })
+        if (bytes === 0) throw badRequest('empty_file', `The file "${name}" is empty.`)
+        bytesBefore += bytes
+        files.push({ name, path, type, bytes })
       } else if (part.valueTruncated) {
         throw fieldTooLarge(part.fieldname, MAX_FIELD_BYTES)
       } else if (part.fieldname === 'pipeline') {
@@ -57,8 +68,53 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
     return { files, pipelineName, fields }
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
-    throw error
+    throw asAppError(error, maxBytes)
   }
+}
+
+interface StoreFileOptions {
+  /** Called once the type is known while more of the file is still to come (first file only). */
+  startsJob: ((type: string, bytesSoFar: number) => Promise<void>) | undefined
+  onBytes: (bytes: number) => void
+  /** True once the job ended during its upload: the rest is read and thrown away, not stored. */
+  stopped: () => boolean
+}
+
+/** Writes one file part chunk by chunk (the loop is the backpressure) and sniffs its type. */
+async function storeFile (source: AsyncIterable<Buffer>, path: string, { startsJob, onBytes, stopped }: StoreFileOptions): Promise<{ bytes: number, type: string }> {
+  const head: Buffer[] = []
+  let bytes = 0
+  let type: string | undefined
+  const handle = await open(path, 'wx')
+  try {
+    for await (const chunk of source) {
+      if (bytes < SNIFF_BYTES) head.push(chunk)
+      bytes += chunk.length
+      if (stopped()) continue
+      await writeAll(handle, chunk)
+      onBytes(bytes)
+      if (startsJob && type === undefined && bytes >= SNIFF_BYTES) {
+        type = await sniffBytes(Buffer.concat(head).subarray(0, SNIFF_BYTES))
+        await startsJob(type, bytes)
+      }
+    }
+  } finally {
+    await handle.close()
+  }
+  type ??= await sniffBytes(Buffer.concat(head).subarray(0, SNIFF_BYTES))
+  return { bytes, type }
+}
+
+async function writeAll (handle: FileHandle, chunk: Buffer): Promise<void> {
+  for (let offset = 0; offset < chunk.length;) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset)
+    offset += bytesWritten
+  }
+}
+
+function asAppError (error: unknown, maxBytes: number): unknown {
+  if (error instanceof AppError || !(error instanceof Error)) return error
+  return fromFrameworkError(error as Error & { code?: string, statusCode?: number }, { maxUploadBytes: maxBytes }) ?? error
 }
 
 /** A printable, bounded name for display; path separators and control characters removed. */

@@ -14,8 +14,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { isReplyError, storeUnavailable, whenReady } from '../../redis/connection.ts'
-import { applyEvent, isTerminal, isTerminalEvent, type Job, type JobEvent, type NewJobEvent } from '../model.ts'
+import { applyEvent, isTerminal, isTerminalEvent, type Job, type JobEvent } from '../model.ts'
 import type { RedisKeys } from './redis-keys.ts'
+import type { EventInput } from './types.ts'
 import { appendScript } from './redis-scripts.ts'
 
 export interface AppendOptions {
@@ -24,9 +25,6 @@ export interface AppendOptions {
   /** Clears the owner after this event (a worker handing a job back to the queue). */
   release?: boolean
 }
-
-/** The event to append, or how to build it from the snapshot it follows. */
-export type EventInput = NewJobEvent | ((current: Job) => NewJobEvent)
 
 export interface AppenderOptions {
   redis: Redis
@@ -81,6 +79,7 @@ export function createAppender ({ redis, keys, ttlMs, tombstoneTtlMs, writeWaitM
     if (!current) return 'refused'
     attempt.firstExpected ??= current.seq
     const input = typeof eventOf === 'function' ? eventOf(current) : eventOf
+    if (!input) return 'refused'
     const at = now()
     const event = { ...input, seq: current.seq + 1, at: new Date(at).toISOString() } as JobEvent
     const next = applyEvent(current, event)

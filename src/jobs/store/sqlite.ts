@@ -14,11 +14,11 @@
 import { randomUUID } from 'node:crypto'
 import { insufficientStorage, jobIdInUse, STORAGE_FAILED, storageUnavailable, type AppError } from '../../errors.ts'
 import type { Logger } from '../../logger.ts'
-import { applyEvent, isTerminal, queuedJob, type Job, type JobEvent, type NewJobEvent } from '../model.ts'
+import { applyEvent, isTerminal, queuedJob, type Job, type JobEvent } from '../model.ts'
 import { openDatabase, SQLITE, sqliteCode } from './sqlite-database.ts'
 import { createSqliteStatements } from './sqlite-statements.ts'
 import { createSqliteWriter, type LiveJob, type PendingWrite } from './sqlite-writer.ts'
-import type { AppendListener, EventListener, JobLookup, JobStore, NewJob, RetentionOptions } from './types.ts'
+import type { AppendListener, EventInput, EventListener, JobLookup, JobStore, NewJob, RetentionOptions } from './types.ts'
 
 export interface SqliteStoreOptions extends RetentionOptions {
   /** The database file, or `:memory:`. */
@@ -306,9 +306,11 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
       return [...live.values()].map(job => job.committed)
     },
 
-    async append (id, input: NewJobEvent) {
+    async append (id, eventOf: EventInput) {
       const job = live.get(id)
       if (!job || job.doomed || isTerminal(job.pending.status)) return null
+      const input = typeof eventOf === 'function' ? eventOf(job.pending) : eventOf
+      if (!input) return null
       const event = { ...input, seq: job.pending.seq + 1, at: iso(now()) } as JobEvent
       job.pending = applyEvent(job.pending, event)
       job.lastActivity = now()

@@ -26,6 +26,13 @@ export interface NewJob {
   reservation?: string
 }
 
+/**
+ * An event to append, or how to build it from the snapshot it will follow, for a writer that is
+ * not the job's runner (the upload's receiver): such an event can never carry older state than
+ * the job already has. A builder that returns null appends nothing.
+ */
+export type EventInput = NewJobEvent | ((current: Job) => NewJobEvent | null)
+
 export type EventListener = (event: JobEvent) => void
 /** Sees every event this store instance writes, with the job's snapshot after it. */
 export type AppendListener = (event: JobEvent, job: Job) => void
@@ -64,9 +71,10 @@ export interface JobStore {
    * Appends an event and applies it to the snapshot in one operation; wakes subscribers once it
    * is stored. Returns null when the job is missing or already finished (a late writer lost a
    * race with cancel or stall detection and must stop), or when the store could not save the
-   * job's progress (the store then ends the job `failed` with `storage_failed` itself).
+   * job's progress (the store then ends the job `failed` with `storage_failed` itself), or when
+   * a builder returned null.
    */
-  append: (id: string, event: NewJobEvent) => Promise<JobEvent | null>
+  append: (id: string, event: EventInput) => Promise<JobEvent | null>
   /** Events with `seq > afterSeq`, in order. Empty for an unknown id. */
   readEventsAfter: (id: string, afterSeq: number) => Promise<JobEvent[]>
   /**

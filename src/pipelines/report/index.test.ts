@@ -28,6 +28,7 @@ async function runReport (content: string | Buffer, fields: Record<string, strin
   const progress: Array<{ stage: string, fraction: number }> = []
   let result: ReportDocument | undefined
   const ctx: StageContext<ReportState> = {
+    upload: undefined,
     jobId: 'test',
     files: [{ name: 'upload.csv', path, type: 'text/csv', bytes: (await stat(path)).size }],
     fields,

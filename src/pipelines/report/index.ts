@@ -14,8 +14,8 @@ import { REPORT_ARTIFACTS } from './artifacts.ts'
 import { finalize } from './stages/finalizing.ts'
 import { forecastDepartments, forecastOverall, forecastRegions } from './stages/forecasting.ts'
 import { createPrepareSeries } from './stages/preparing.ts'
-import { checkUpload } from './stages/upload.ts'
-import { createValidateRows } from './stages/validation.ts'
+import { createCheckUpload } from './stages/upload.ts'
+import { createValidateRows, THREAD_MIN_BYTES } from './stages/validation.ts'
 import { buildCharts } from './stages/visualizations.ts'
 import { createReportState, type ReportState } from './state.ts'
 
@@ -31,10 +31,11 @@ export function createReportPipeline ({ maxGroups, readThreads = 2 }: ReportPipe
     name: 'report',
     accepts: ['text/csv', 'text/tab-separated-values'],
     multipleFiles: false,
+    readsWhileUploading: true,
     createState: createReportState,
     artifacts: REPORT_ARTIFACTS,
     stages: [
-      { name: 'upload', title: 'Checking the file', endPercent: 5, run: checkUpload },
+      { name: 'upload', title: 'Checking the file', endPercent: 5, run: createCheckUpload({ threadMinBytes: THREAD_MIN_BYTES }) },
       { name: 'validation', title: 'Reading and validating rows', endPercent: 15, run: createValidateRows({ readThreads }) },
       { name: 'preparing', title: 'Building period series', endPercent: 25, run: createPrepareSeries(maxGroups) },
       { name: 'forecasting', title: 'Forecasting overall totals', endPercent: 50, run: forecastOverall },

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads'
 import { planRanges } from './byte-ranges.ts'
 import { mergePasses } from './merge-passes.ts'
 import type { PassInput, PassOutput, PassProgress } from './read-pass.ts'
-import type { PassMessage } from './read-pass-worker.ts'
+import type { FinalBytesMessage, PassMessage } from './read-pass-worker.ts'
 
 /**
  * V8 splits this into two 8 MB semi-spaces plus room for new large objects. Measured on a
@@ -25,11 +25,17 @@ export const YOUNG_GENERATION_MB = 24
 export interface ThreadedPassOptions {
   /** Threads to read with; 1 reads the whole file on one thread. */
   threads: number
-  /** The file's size in bytes. */
+  /** The file's size in bytes (for a file still arriving: what is there, or expected). */
   bytes: number
+  /** For a file still being uploaded (`input.arriving`): its final size, once known. One thread reads it. */
+  finalBytes?: Promise<number>
 }
 
-export async function readPassOnThreads (input: PassInput, { threads, bytes }: ThreadedPassOptions, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+export async function readPassOnThreads (input: PassInput, { threads, bytes, finalBytes }: ThreadedPassOptions, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+  if (input.arriving) {
+    if (!finalBytes) throw new Error('A pass over an arriving file needs its final size')
+    return runOnThread(input, signal, onProgress, finalBytes)
+  }
   // Ranges are cut at line feed bytes, which only works this simply for UTF-8 with \n or \r\n.
   const splittable = threads > 1 && input.shape.encoding === 'utf8' && input.shape.lineEnding !== '\r'
   const ranges = splittable ? await planRanges(input.path, bytes, threads) : []
@@ -63,12 +69,13 @@ async function allOrNothing<T> (tasks: ReadonlyArray<(signal: AbortSignal) => Pr
   })))
 }
 
-function runOnThread (input: PassInput, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+function runOnThread (input: PassInput, signal: AbortSignal, onProgress: PassProgress, finalBytes?: Promise<number>): Promise<PassOutput> {
   signal.throwIfAborted()
   const worker = new Worker(new URL('./read-pass-worker.ts', import.meta.url), {
     workerData: input,
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
   })
+  finalBytes?.then(bytes => worker.postMessage({ type: 'final-bytes', bytes } satisfies FinalBytesMessage), () => { /* the run stops: the signal ends the thread */ })
   return new Promise<PassOutput>((resolve, reject) => {
     let finished = false
     const finish = (error: unknown, output?: PassOutput) => {

@@ -1,7 +1,8 @@
 /**
  * Worker-thread entry for read-pass-thread.ts: runs the read pass on the input it was started
  * with, posts progress at most every PROGRESS_MS and once more at the end, then the result with
- * its buffers moved, not copied. A failure surfaces as the worker's `error` event.
+ * its buffers moved, not copied. A failure surfaces as the worker's `error` event. For a file
+ * still being uploaded the parent sends its final size when the upload is complete.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { transferables } from './aggregate-data.ts'
@@ -11,9 +12,15 @@ export type PassMessage =
   | { type: 'progress', bytesRead: number, rows: number }
   | { type: 'done', output: PassOutput }
 
+/** From the parent, for a file still being uploaded: its final size, once the upload is complete. */
+export interface FinalBytesMessage { type: 'final-bytes', bytes: number }
+
 const PROGRESS_MS = 50
 
 const post = (message: PassMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer)
+
+let finalBytes: number | undefined
+parentPort?.on('message', (message: FinalBytesMessage) => { finalBytes = message.bytes })
 
 let lastPost = 0
 let latest: PassMessage = { type: 'progress', bytesRead: 0, rows: 0 }
@@ -24,6 +31,7 @@ const output = await readPass(workerData as PassInput, new AbortController().sig
   if (now - lastPost < PROGRESS_MS) return
   lastPost = now
   post(latest)
-})
+}, () => finalBytes)
+parentPort?.removeAllListeners('message')
 post(latest)
 post({ type: 'done', output }, transferables(output.data))

@@ -6,7 +6,7 @@
  */
 import type { AggregateData, AggregateSetup } from './aggregate-data.ts'
 import { Aggregator } from './aggregate.ts'
-import { MAX_LINE_CHARS, streamCsv, type ByteRange, type TextShape } from './csv-stream.ts'
+import { MAX_LINE_CHARS, streamCsv, type ByteRange, type FinalBytes, type TextShape } from './csv-stream.ts'
 import { WarningLog, type WarningSnapshot } from './warnings.ts'
 
 export interface PassInput {
@@ -15,6 +15,8 @@ export interface PassInput {
   setup: AggregateSetup
   /** Read only this part of the file (rows numbered as if it followed the header). */
   range?: ByteRange
+  /** The file is still being uploaded: the pass follows it until its final size (`finalBytes`). */
+  arriving?: boolean
 }
 
 export interface PassOutput {
@@ -29,7 +31,8 @@ export interface PassOutput {
 /** Called after each chunk with the bytes read so far and the rows handed over so far. */
 export type PassProgress = (bytesRead: number, rows: number) => void
 
-export async function readPass ({ path, shape, setup, range }: PassInput, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+export async function readPass ({ path, shape, setup, range, arriving }: PassInput, signal: AbortSignal, onProgress: PassProgress, finalBytes?: FinalBytes): Promise<PassOutput> {
+  if (arriving && !finalBytes) throw new Error('A pass over an arriving file needs its final size when known')
   const warnings = new WarningLog()
   const aggregator = new Aggregator(setup, warnings)
   let rows = 0
@@ -44,6 +47,6 @@ export async function readPass ({ path, shape, setup, range }: PassInput, signal
       aggregator.skippedRows++
       warnings.add({ code: 'line_too_long', message: `The row is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB (no spreadsheet cell holds that much); it was skipped unread.`, row })
     }
-  }, range)
+  }, range, arriving ? finalBytes : undefined)
   return { data: aggregator.snapshot(), warnings: warnings.snapshot(), ...summary }
 }

@@ -27,10 +27,16 @@ export interface FileShape {
   sampleIsWholeFile: boolean
 }
 
-const SAMPLE_BYTES = 256 * 1024
 const DELIMITERS = [',', ';', '\t', '|']
 
-export async function sniffFile (path: string): Promise<FileShape> {
+/** The first bytes a look at the file needs (wait for this much of a file still arriving). */
+export const SAMPLE_BYTES = 256 * 1024
+
+/**
+ * `stillArriving`: the file is being uploaded, so what is on disk is not the whole of it and
+ * `bytes` is only what has arrived.
+ */
+export async function sniffFile (path: string, stillArriving = false): Promise<FileShape> {
   const handle = await open(path, 'r')
   let bytes: Buffer
   let size: number
@@ -42,7 +48,7 @@ export async function sniffFile (path: string): Promise<FileShape> {
     await handle.close()
   }
   if (size === 0) throw new JobFailure('empty_file', 'The file is empty. Export the data again with a header row and at least a few rows of data.')
-  return describeSample(bytes, size)
+  return { ...describeSample(bytes, stillArriving ? Number.POSITIVE_INFINITY : size), bytes: size }
 }
 
 /** Everything `sniffFile` decides, from the first bytes of a file of `size` bytes. */

@@ -4,6 +4,7 @@
  */
 import type { AggregateData } from './aggregate-data.ts'
 import type { Anomaly } from './anomalies.ts'
+import type { ArrivingRead } from './arriving-read.ts'
 import type { ChangePoint } from './changepoints.ts'
 import type { ChartSpec } from './charts.ts'
 import type { Forecast } from './forecast.ts'
@@ -33,6 +34,8 @@ export interface ReportState {
   options: ReportOptions
   warnings: WarningLog
   file?: FileShape
+  /** The read pass the upload stage started on the file while it was still arriving. */
+  arrivingRead?: ArrivingRead
   decimal?: DecimalSeparator
   roles?: ColumnRoles
   data?: AggregateData

@@ -36,9 +36,12 @@ export default async function jobRoutes (fastify: FastifyInstance) {
     if (!request.isMultipart()) throw new AppError('not_multipart', 415, 'Send the upload as multipart/form-data with the file in a field named "file".')
     await app.admission.admitUpload(request, reply)
     const requestedId = request.headers['x-job-id']
+    // The body's length is the file's size to within the multipart framing: upload progress.
+    const expectedBytes = Number(request.headers['content-length'])
     const job = await jobs.submit({
       ...(requestedId ? { requestedId } : {}),
-      receive: dir => receiveUpload(request, dir, app.config.MAX_UPLOAD_BYTES)
+      ...(expectedBytes > 0 ? { expectedBytes } : {}),
+      receive: (dir, hooks) => receiveUpload(request, dir, app.config.MAX_UPLOAD_BYTES, hooks)
     })
     const links = linksOf(job.id, job.pipeline)
     return reply.status(202).header('location', links.self).header('x-job-id', job.id)

@@ -5,6 +5,7 @@ import { createIntakeState, type IntakeState } from '../state.ts'
 import { checkForm, MAX_FIELD_CHARACTERS } from './check-form.ts'
 
 const contextWith = (fields: Record<string, string>): StageContext<IntakeState> => ({
+  upload: undefined,
   jobId: 'job-1',
   files: [],
   fields,

@@ -28,6 +28,7 @@ afterAll(async () => {
 async function validate (files: JobInputFile[]) {
   const settings: IntakeSettings = { adapters, maxPages: 10, maxPagePixels: 25_000_000, maxImagePixels: 25_000_000, ocrDpi: 200, recycleReaderAfterPages: 10, readerHeapLimitMb: 128, pageWork: task => task() }
   const ctx: StageContext<IntakeState> = {
+    upload: undefined,
     jobId: 'job-1',
     files,
     fields: {},

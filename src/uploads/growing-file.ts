@@ -1,0 +1,43 @@
+/**
+ * Reads a file that may still be growing: an upload that its job's stages start on before the
+ * last byte has arrived. Bytes are read from disk (the durable copy a restart or another worker
+ * reads too), so this works the same in the process that receives the upload and in a worker on
+ * the shared volume. At the end of what is there it waits POLL_MS and looks again, until the
+ * upload's final size is known and reached.
+ */
+import { open } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+/** How long to wait at the end of the bytes so far before reading again. */
+const POLL_MS = 5
+
+export interface GrowingFileOptions {
+  /** The file's final size once every byte is stored; undefined while it still grows. */
+  finalBytes: () => number | undefined
+  chunkBytes: number
+  signal?: AbortSignal
+}
+
+/** Yields the file's bytes in order, as they are written, until its final size is reached. */
+export async function * readGrowingFile (path: string, { finalBytes, chunkBytes, signal }: GrowingFileOptions): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r')
+  try {
+    let position = 0
+    for (;;) {
+      signal?.throwIfAborted()
+      const final = finalBytes()
+      if (final !== undefined && position >= final) return
+      const length = final === undefined ? chunkBytes : Math.min(chunkBytes, final - position)
+      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(length), 0, length, position)
+      if (bytesRead === 0) {
+        if (final !== undefined) throw new Error(`The upload ended at ${position} bytes, short of the ${final} it was said to have`)
+        await sleep(POLL_MS, undefined, signal ? { signal } : {})
+        continue
+      }
+      position += bytesRead
+      yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead)
+    }
+  } finally {
+    await handle.close()
+  }
+}
