@@ -2,14 +2,17 @@
  * Scale-out on a real Redis: two API processes, two worker processes, one shared DATA_DIR.
  * A job posted to one API instance is streamed from the other and survives a reconnect; a
  * worker killed with SIGKILL mid-job loses nothing (another resumes it); DELETE on either API
- * instance stops the run on whichever worker has it; a worker shutting down hands its job back.
+ * instance stops the run on whichever worker has it; a worker shutting down hands its job back;
+ * a worker reads a report while its upload is still arriving at an API instance.
  */
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isTerminalType, recordStream, type ReceivedEvent } from '../support/event-stream.ts'
 import { deletePrefix, REDIS_TEST_URL, redisIsAvailable, uniquePrefix } from '../support/redis.ts'
 import { createGateControl, startCluster } from '../support/scale-out-cluster.ts'
 import { eventually } from '../support/event-stream.ts'
 import { csvForm } from '../support/build-app.ts'
+import { gradualUpload, salesCsv } from '../support/gradual-upload.ts'
 
 const available = await redisIsAvailable()
 const prefix = uniquePrefix('scale-out')
@@ -76,6 +79,24 @@ describe.skipIf(!available)('scale-out: two API instances, two workers, Redis', 
     const result = await fetch(`${api(0)}/api/jobs/${id}/result`)
     expect(result.status).toBe(200)
   }, 60_000)
+
+  it('reads a report on a worker while its upload still arrives at an API instance', async () => {
+    const id = randomUUID()
+    const { text, cents } = salesCsv(60_000)
+    const stream = recordStream(`${api(1)}/api/progress/${id}`)
+    await stream.waitForType('connected')
+    const sending = gradualUpload(api(0), id, [{ field: 'pipeline', value: 'report' }, { file: 'sales.csv', content: text }])
+    sending.sendUntil(Math.floor(sending.bytes / 2))
+    // Half the body is held back: the worker, in another process, must already be reading rows.
+    await stream.waitFor(events => events.some(event => event.type === 'progress' && ((event.data.detail as { rows?: number } | undefined)?.rows ?? 0) > 0), 20_000, 'rows read on the worker during the upload')
+    sending.finish()
+    expect(await sending.answered).toMatchObject({ status: 202, body: { id, pipeline: 'report' } })
+    await stream.waitForType('complete', 60_000)
+    stream.close()
+    const result = await (await fetch(`${api(1)}/api/jobs/${id}/result`)).json() as { input: { rows: number }, totals: Record<string, number> }
+    expect(result.input.rows).toBe(60_000)
+    expect(Math.round((result.totals.Revenue ?? 0) * 100)).toBe(cents)
+  }, 90_000)
 
   it('completes a job on the other worker after its worker is killed with SIGKILL mid-job', async () => {
     const id = await upload(api(0))

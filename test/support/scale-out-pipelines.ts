@@ -1,7 +1,7 @@
 /**
  * Test pipelines for scale-out tests, loadable by a child process (an API instance, or a worker
  * through STAGECAST_PIPELINES_MODULE): `instant` and `ticker` from test-pipelines.ts, and
- * `redis-gated`, whose ten stages each wait at a gate kept in Redis so a test in another
+ * the shipped `report`, and `redis-gated`, whose ten stages each wait at a gate kept in Redis so a test in another
  * process steps the job forward — no sleeps, and it works whichever worker runs the job.
  *
  * Keys, under `<REDIS_PREFIX>:test-gates` (GATES_URL defaults to REDIS_URL):
@@ -12,6 +12,7 @@
 import { Redis } from 'ioredis'
 import type { Config } from '../../src/config.ts'
 import type { AnyPipeline, Pipeline } from '../../src/jobs/pipeline.ts'
+import { createReportPipeline } from '../../src/pipelines/report/index.ts'
 import { instantPipeline, tickerPipeline } from './test-pipelines.ts'
 
 export const gateKeys = (prefix: string, jobId: string) => ({
@@ -63,7 +64,13 @@ export function redisGatedPipeline (url: string, prefix: string): Pipeline<null>
 export async function createPipelines (config: Config): Promise<{ pipelines: AnyPipeline[], close: () => Promise<void> }> {
   const url = process.env.GATES_URL ?? config.REDIS_URL
   return {
-    pipelines: [instantPipeline('instant'), tickerPipeline(), redisGatedPipeline(url, config.REDIS_PREFIX)],
+    pipelines: [
+      instantPipeline('instant'),
+      tickerPipeline(),
+      redisGatedPipeline(url, config.REDIS_PREFIX),
+      // The shipped report, to follow a real upload from an API instance to a worker.
+      createReportPipeline({ maxGroups: config.REPORT_MAX_GROUPS, readThreads: config.REPORT_READ_THREADS })
+    ],
     close: async () => {}
   }
 }
