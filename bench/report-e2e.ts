@@ -2,7 +2,10 @@
  * End to end on a 3,000,000-row CSV (~200 MB, generated into a temp folder, never committed):
  * upload → `complete` through a real server process, against a bare papaparse read of the same
  * file in this run (the ceiling: target ≥ 0.6× its speed); the server's peak RSS (target
- * < 250 MB); the longest gap between progress events (target ≤ 2 s).
+ * < 250 MB); the longest gap between progress events (target ≤ 2 s); the time from the first
+ * byte sent to the first progress event and to the first rows read (the job reads the file as
+ * it arrives). With `--redis`, the same through an API instance and a worker process on the
+ * local Redis (one deployment per round; peak RSS of each process).
  *
  * The server runs with the Docker image's runtime environment (glibc malloc settings, Node's
  * compile cache). A first, unmeasured run of the job fills the compile cache, as a deployment's
@@ -11,7 +14,7 @@
  * round, the median speed and the highest peak. The file is sent the way `curl -F` sends it: one
  * multipart body streamed from disk.
  *
- *   node bench/report-e2e.ts [rows] [rounds]
+ *   node bench/report-e2e.ts [rows] [rounds] [--redis]
  */
 import { spawn } from 'node:child_process'
 import { createReadStream, createWriteStream } from 'node:fs'
@@ -25,13 +28,17 @@ import { EventSource } from 'eventsource'
 import Papa from 'papaparse'
 import { DEPARTMENTS, REGIONS, seededRandom } from '../samples/generate-sales.ts'
 import { table } from './report-bench-log.ts'
+import { deletePrefix, REDIS_TEST_URL, uniquePrefix } from '../test/support/redis.ts'
+import { startCluster } from '../test/support/scale-out-cluster.ts'
 import { imageEnv, MALLOC_TUNING_LABEL } from './support/image-env.ts'
 import { machine, record } from './support/report.ts'
 
 const startedOn = machine()
 
-const ROWS = Number(process.argv[2] ?? 3_000_000)
-const ROUNDS = Number(process.argv[3] ?? 3)
+const positional = process.argv.slice(2).filter(arg => !arg.startsWith('--'))
+const ROWS = Number(positional[0] ?? 3_000_000)
+const ROUNDS = Number(positional[1] ?? 3)
+const REDIS_MODE = process.argv.includes('--redis')
 const CHANNELS = ['Online shop', 'Retail store', 'Partner']
 const dir = await mkdtemp(join(tmpdir(), 'report-e2e-'))
 const csv = join(dir, 'big.csv')
@@ -125,6 +132,9 @@ async function peakRss (pid: number): Promise<number> {
 interface JobRun {
   seconds: number
   uploadSeconds: number
+  /** From the first byte sent to the first progress event, and to the first one with rows read. */
+  firstProgressSeconds: number
+  firstRowsSeconds: number
   progressTimes: number[]
   stages: string[]
 }
@@ -134,12 +144,17 @@ async function runJob (url: string, bytes: number): Promise<JobRun> {
   const id = crypto.randomUUID()
   const progressTimes: number[] = []
   const stages: string[] = []
+  let firstRowsAt = Number.NaN
+  // The stream is open before the first byte is sent, as the web page opens it.
+  const source = new EventSource(`${url}/api/progress/${id}`)
+  await new Promise(resolve => source.addEventListener('connected', resolve, { once: true }))
   const done = new Promise<{ type: string, data: string }>((resolve) => {
-    const source = new EventSource(`${url}/api/progress/${id}`)
     source.addEventListener('progress', event => {
-      progressTimes.push(performance.now())
-      const stage = (JSON.parse(event.data) as { stage: string }).stage
-      if (stages.at(-1) !== stage) stages.push(stage)
+      const at = performance.now()
+      progressTimes.push(at)
+      const data = JSON.parse(event.data) as { stage: string, detail?: { rows?: number } }
+      if (Number.isNaN(firstRowsAt) && (data.detail?.rows ?? 0) > 0) firstRowsAt = at
+      if (stages.at(-1) !== data.stage) stages.push(data.stage)
     })
     for (const type of ['complete', 'failed']) source.addEventListener(type, event => { source.close(); resolve({ type, data: event.data }) })
   })
@@ -149,7 +164,14 @@ async function runJob (url: string, bytes: number): Promise<JobRun> {
   const uploaded = performance.now()
   const end = await done
   if (end.type !== 'complete') throw new Error(`job failed: ${end.data}`)
-  return { seconds: (performance.now() - started) / 1000, uploadSeconds: (uploaded - started) / 1000, progressTimes, stages }
+  return {
+    seconds: (performance.now() - started) / 1000,
+    uploadSeconds: (uploaded - started) / 1000,
+    firstProgressSeconds: ((progressTimes[0] ?? Number.NaN) - started) / 1000,
+    firstRowsSeconds: (firstRowsAt - started) / 1000,
+    progressTimes,
+    stages
+  }
 }
 
 async function stopServer (child: ReturnType<typeof spawn>): Promise<void> {
@@ -163,22 +185,64 @@ interface Round {
   run: JobRun
   idleRss: number
   peakRss: number
+  /** Redis mode: the worker process's, besides the API instance's above. */
+  worker?: { idleRss: number, peakRss: number }
   maxGap: number
+}
+
+/** A deployment for one round: the embedded server, or (--redis) an API instance and a worker. */
+interface Deployment { url: string, apiPid: number, workerPid?: number, stop: () => Promise<void> }
+
+async function deploy (withImageEnv: boolean): Promise<Deployment> {
+  if (!REDIS_MODE) {
+    const { child, url } = await startServer(withImageEnv)
+    return { url, apiPid: child.pid as number, stop: () => stopServer(child) }
+  }
+  const prefix = uniquePrefix('bench-e2e')
+  const cluster = await startCluster({
+    redisUrl: REDIS_TEST_URL,
+    prefix,
+    apis: 1,
+    workers: 1,
+    env: { ...(withImageEnv ? IMAGE_ENV : {}), NODE_ENV: 'production', JOB_CONCURRENCY: '1', WORKER_LOCK_MS: '30000', MAX_UPLOAD_BYTES: String(1024 ** 3) }
+  })
+  return {
+    url: cluster.apis[0]?.url ?? '',
+    apiPid: cluster.apis[0]?.pid ?? 0,
+    workerPid: cluster.workers[0]?.pid ?? 0,
+    stop: async () => {
+      await cluster.stop()
+      await deletePrefix(prefix)
+    }
+  }
 }
 
 /** One bare read (the faster of two, so page-cache or load luck cannot flatter the ratio) and one job. */
 async function measureRound (bytes: number, withImageEnv = true): Promise<Round> {
   const bare = Math.min(await bareRead(), await bareRead())
-  const { child, url } = await startServer(withImageEnv)
+  const deployment = await deploy(withImageEnv)
   try {
-    const idleRss = await peakRss(child.pid as number)
-    const run = await runJob(url, bytes)
+    const idleRss = await peakRss(deployment.apiPid)
+    const workerIdle = deployment.workerPid ? await peakRss(deployment.workerPid) : 0
+    const run = await runJob(deployment.url, bytes)
     const gaps = run.progressTimes.slice(1).map((time, i) => time - (run.progressTimes[i] as number))
-    return { bare, run, idleRss, peakRss: await peakRss(child.pid as number), maxGap: Math.max(...gaps) / 1000 }
+    return {
+      bare,
+      run,
+      idleRss,
+      peakRss: await peakRss(deployment.apiPid),
+      ...(deployment.workerPid ? { worker: { idleRss: workerIdle, peakRss: await peakRss(deployment.workerPid) } } : {}),
+      maxGap: Math.max(...gaps) / 1000
+    }
   } finally {
-    await stopServer(child)
+    await deployment.stop()
   }
 }
+
+const rssText = (round: Round) => round.worker
+  ? `peak RSS API ${round.peakRss.toFixed(0)} MB, worker ${round.worker.peakRss.toFixed(0)} MB (idle ${round.idleRss.toFixed(0)}, ${round.worker.idleRss.toFixed(0)} MB)`
+  : `peak RSS ${round.peakRss.toFixed(0)} MB (idle ${round.idleRss.toFixed(0)} MB)`
+const highestRss = (round: Round) => Math.max(round.peakRss, round.worker?.peakRss ?? 0)
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 
@@ -187,39 +251,43 @@ try {
   await generate()
   const bytes = (await stat(csv)).size
   console.log('warm-up run (fills the compile cache)…')
-  const first = await startServer()
+  const first = await deploy(true)
   await runJob(first.url, bytes)
-  await stopServer(first.child)
+  await first.stop()
   const rounds: Round[] = []
   for (let round = 1; round <= ROUNDS; round++) {
     rounds.push(await measureRound(bytes))
     const last = rounds.at(-1) as Round
-    console.log(`round ${round}: bare ${last.bare.toFixed(2)} s, job ${last.run.seconds.toFixed(2)} s, peak ${last.peakRss.toFixed(0)} MB`)
+    console.log(`round ${round}: bare ${last.bare.toFixed(2)} s, job ${last.run.seconds.toFixed(2)} s, ${rssText(last)}`)
   }
   // For comparison only: the same job on a server started without the image's environment.
   const plain = await measureRound(bytes, false)
   const ratio = median(rounds.map(round => round.bare / round.run.seconds))
-  const peak = Math.max(...rounds.map(round => round.peakRss))
+  const peak = Math.max(...rounds.map(highestRss))
+  const firstProgress = median(rounds.map(round => round.run.firstProgressSeconds))
+  const firstRows = median(rounds.map(round => round.run.firstRowsSeconds))
   const maxGap = Math.max(...rounds.map(round => round.maxGap))
   const output = table([
     ['file', `${ROWS.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(0)} MB`],
     ...rounds.map((round, i): [string, string] => [
       `round ${i + 1}: bare papaparse read · upload → complete`,
-      `${round.bare.toFixed(2)} s · ${round.run.seconds.toFixed(2)} s (upload ${round.run.uploadSeconds.toFixed(2)} s) = ${(round.bare / round.run.seconds).toFixed(2)}× · peak RSS ${round.peakRss.toFixed(0)} MB (idle ${round.idleRss.toFixed(0)} MB)`
+      `${round.bare.toFixed(2)} s · ${round.run.seconds.toFixed(2)} s (upload ${round.run.uploadSeconds.toFixed(2)} s) = ${(round.bare / round.run.seconds).toFixed(2)}× · ${rssText(round)}`
     ]),
     [
       'for comparison: one round without the image\'s environment',
-      `${plain.bare.toFixed(2)} s · ${plain.run.seconds.toFixed(2)} s = ${(plain.bare / plain.run.seconds).toFixed(2)}× · peak RSS ${plain.peakRss.toFixed(0)} MB (idle ${plain.idleRss.toFixed(0)} MB)`
+      `${plain.bare.toFixed(2)} s · ${plain.run.seconds.toFixed(2)} s = ${(plain.bare / plain.run.seconds).toFixed(2)}× · ${rssText(plain)}`
     ],
     ['speed vs ceiling (median of rounds)', `${ratio.toFixed(2)}× ${ratio >= 0.6 ? '✓ ≥ 0.6×' : '✗ target ≥ 0.6×'}`],
-    ['server peak RSS (highest of rounds)', `${peak.toFixed(0)} MB ${peak < 250 ? '✓ < 250 MB' : '✗ target < 250 MB'}`],
+    [`${REDIS_MODE ? 'API or worker' : 'server'} peak RSS (highest of rounds)`, `${peak.toFixed(0)} MB ${peak < 250 ? '✓ < 250 MB' : '✗ target < 250 MB'}`],
+    ['first byte sent → first progress event · → first rows read (median)', `${(firstProgress * 1000).toFixed(0)} ms · ${(firstRows * 1000).toFixed(0)} ms`],
     ['longest gap between progress events', `${maxGap.toFixed(2)} s ${maxGap <= 2 ? '✓ ≤ 2 s' : '✗ target ≤ 2 s'}`],
     ['stages seen', (rounds[0] as Round).run.stages.join(' → ')]
   ])
-  const about = `The server runs with the Docker image's environment (${MALLOC_TUNING_LABEL}, NODE_COMPILE_CACHE), after one unmeasured run of the job that fills the compile cache. Each round is a bare papaparse read of the file (the faster of two: the ceiling) and the job on a fresh server process, the file streamed as \`curl -F\` sends it; targets are checked on the median speed and the highest peak. One more round without the image's environment is shown for comparison.`
+  const where = REDIS_MODE ? 'Redis mode: one API instance and one worker process (`src/worker.ts`) on the local Redis and a shared DATA_DIR, a new deployment per round. ' : ''
+  const about = `${where}The server runs with the Docker image's environment (${MALLOC_TUNING_LABEL}, NODE_COMPILE_CACHE), after one unmeasured run of the job that fills the compile cache. Each round is a bare papaparse read of the file (the faster of two: the ceiling) and the job on a fresh server process, the file streamed as \`curl -F\` sends it; targets are checked on the median speed and the highest peak. One more round without the image's environment is shown for comparison.`
   console.log(output)
   const args = process.argv.slice(2).join(' ')
-  record(`Report: ${ROWS.toLocaleString('en-US')}-row CSV end to end`, `node bench/report-e2e.ts${args ? ` ${args}` : ''}`, `${about}\n\n${output}`, startedOn)
+  record(`Report: ${ROWS.toLocaleString('en-US')}-row CSV end to end${REDIS_MODE ? ' (Redis: API instance + worker)' : ''}`, `node bench/report-e2e.ts${args ? ` ${args}` : ''}`, `${about}\n\n${output}`, startedOn)
 } finally {
   await rm(dir, { recursive: true, force: true })
 }

@@ -31,7 +31,8 @@ export async function * readGrowingFile (path: string, { finalBytes, chunkBytes,
       const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(length), 0, length, position)
       if (bytesRead === 0) {
         if (final !== undefined) throw new Error(`The upload ended at ${position} bytes, short of the ${final} it was said to have`)
-        await sleep(POLL_MS, undefined, signal ? { signal } : {})
+        // Aborted mid-wait: throw the caller's reason, not the timer's AbortError.
+        await sleep(POLL_MS, undefined, signal ? { signal } : {}).catch((error: unknown) => { signal?.throwIfAborted(); throw error })
         continue
       }
       position += bytesRead

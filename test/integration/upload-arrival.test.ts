@@ -2,14 +2,18 @@
  * A job works while its upload is still arriving: it exists from the first bytes, its stream
  * shows the bytes received and the rows read before the last byte is sent, and the report read
  * on the arriving bytes equals the file's true totals. An upload cut off part-way, a file that
- * fails its first check mid-upload, and form fields sent after the file are covered too.
+ * fails its first check mid-upload, form fields sent after the file, and a server killed while
+ * an upload arrives are covered too.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { readdir } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../support/build-app.ts'
+import { startChildServer } from '../support/child-server.ts'
+import { createGates, gatedPipeline, instantPipeline } from '../support/test-pipelines.ts'
 import { eventually, recordStream, type ReceivedEvent } from '../support/event-stream.ts'
 import { gradualUpload, salesCsv } from '../support/gradual-upload.ts'
 
@@ -133,8 +137,75 @@ describe('a report job while its upload arrives', () => {
   }, 90_000)
 })
 
+describe('a job whose upload arrives while every worker is busy', () => {
+  it('shows the bytes received while queued, then runs on the complete input', async () => {
+    const gates = createGates()
+    const server = await buildTestApp({ JOB_CONCURRENCY: '1' }, { listen: true, pipelines: [gatedPipeline(gates), instantPipeline()] })
+    cleanups.push(() => server.close())
+    const busy = await fetch(`${server.url}/api/jobs`, { method: 'POST', body: formWith('gated', salesCsv(10).text) })
+    const busyId = (await busy.json() as { id: string }).id
+    await gates.arrived(busyId)
+
+    const id = randomUUID()
+    const stream = recordStream(`${server.url}/api/progress/${id}`)
+    cleanups.push(() => stream.close())
+    const { text } = salesCsv(40_000)
+    const upload = gradualUpload(server.url, id, [{ field: 'pipeline', value: 'instant' }, { file: 'sales.csv', content: text }])
+    upload.sendUntil(Math.floor(upload.bytes / 2))
+    const queued = await stream.waitFor(events => progressOf(events).some(event => event.data.status === 'queued' && (detailOf(event).bytesReceived ?? 0) > 0), 15_000, 'upload progress while queued')
+    const shown = progressOf(queued).find(event => (detailOf(event).bytesReceived ?? 0) > 0) as ReceivedEvent
+    expect(detailOf(shown).bytesReceived).toBeLessThanOrEqual(upload.bytes / 2)
+    expect(String(shown.data.message)).toMatch(/Receiving the upload: .* MB of about .* MB/)
+
+    upload.finish()
+    expect(await upload.answered).toMatchObject({ status: 202, body: { id, status: 'queued' } })
+    for (let stage = 0; stage < 10; stage++) {
+      await gates.arrived(busyId)
+      gates.open(busyId)
+    }
+    await stream.waitForType('complete', 30_000)
+    const result = await (await fetch(`${server.url}/api/jobs/${id}/result`)).json() as { files: string[] }
+    expect(result).toMatchObject({ files: ['sales.csv'] })
+    const job = await (await fetch(`${server.url}/api/jobs/${id}`)).json() as { files: Array<{ bytes: number }> }
+    expect(job.files).toEqual([{ name: 'sales.csv', type: 'text/csv', bytes: Buffer.byteLength(text) }])
+  }, 60_000)
+})
+
+describe('a job whose upload arrives when the server dies', () => {
+  it('is interrupted at the restart, with a message to upload again, and its partial file removed', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stagecast-arrival-'))
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
+    const first = await startChildServer({ DATA_DIR: dataDir })
+    const id = randomUUID()
+    const upload = gradualUpload(first.url, id, [{ field: 'pipeline', value: 'instant' }, { file: 'sales.csv', content: salesCsv(40_000).text }])
+    upload.sendUntil(Math.floor(upload.bytes / 2))
+    // A pipeline that needs its whole input waits in its first stage, showing the bytes received.
+    await eventually(async () => {
+      const job = await (await fetch(`${first.url}/api/jobs/${id}`)).json() as { status?: string, message?: string }
+      return job.status === 'running' && /Receiving the upload/.test(job.message ?? '')
+    }, { timeoutMs: 15_000 })
+    first.process.kill('SIGKILL')
+    await first.exited
+    upload.abort()
+
+    const second = await startChildServer({ DATA_DIR: dataDir })
+    cleanups.push(async () => { second.process.kill('SIGTERM'); await second.exited })
+    const job = await (await fetch(`${second.url}/api/jobs/${id}`)).json() as Record<string, unknown>
+    expect(job).toMatchObject({ status: 'interrupted', error: { code: 'interrupted' } })
+    expect(String(job.message)).toMatch(/upload/i)
+    await eventually(async () => (await readdir(join(dataDir, 'uploads'))).length === 0)
+  }, 60_000)
+})
+
 function formOf (csv: string): FormData {
   const form = new FormData()
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'sales.csv')
+  return form
+}
+
+function formWith (pipeline: string, csv: string): FormData {
+  const form = new FormData()
+  form.append('pipeline', pipeline)
   form.append('file', new Blob([csv], { type: 'text/csv' }), 'sales.csv')
   return form
 }
