@@ -24,14 +24,14 @@ async function collect (source: AsyncIterable<Buffer>): Promise<string> {
 describe('readGrowingFile', () => {
   it('reads bytes written after it started, in order, and ends at the final size', async () => {
     const path = await fileWith('date,revenue\n')
-    let final: number | undefined
-    const reading = collect(readGrowingFile(path, { finalBytes: () => final, chunkBytes: 4 }))
+    const upload: { final?: number } = {}
+    const reading = collect(readGrowingFile(path, { finalBytes: () => upload.final, chunkBytes: 4 }))
     for (let row = 1; row <= 20; row++) {
       await new Promise(resolve => setTimeout(resolve, 2))
       await appendFile(path, `2024-01-${String(row).padStart(2, '0')},${row}\n`)
     }
     const expected = 'date,revenue\n' + Array.from({ length: 20 }, (_, index) => `2024-01-${String(index + 1).padStart(2, '0')},${index + 1}\n`).join('')
-    final = Buffer.byteLength(expected)
+    upload.final = Buffer.byteLength(expected)
     expect(await reading).toBe(expected)
   })
 

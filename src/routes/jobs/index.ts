@@ -12,6 +12,7 @@ import { AppError, shuttingDown } from '../../errors.ts'
 import { jobLinks, toPublicJob } from '../../jobs/public-view.ts'
 import { uploadRateLimit } from '../../plugins/external/rate-limit.ts'
 import { receiveUpload } from '../../uploads/receive-upload.ts'
+import { closeAfterAnswer } from '../../uploads/unread-body.ts'
 import { AcceptedBody, ErrorBody, JobBody, JobIdHeader, JobIdParams, Links, ListJobsQuery } from './schemas.ts'
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 410: ErrorBody }
@@ -42,6 +43,9 @@ export default async function jobRoutes (fastify: FastifyInstance) {
       ...(requestedId ? { requestedId } : {}),
       ...(expectedBytes > 0 ? { expectedBytes } : {}),
       receive: (dir, hooks) => receiveUpload(request, dir, app.config.MAX_UPLOAD_BYTES, hooks)
+    }).catch((error: unknown) => {
+      closeAfterAnswer(request, reply)
+      throw error
     })
     const links = linksOf(job.id, job.pipeline)
     return reply.status(202).header('location', links.self).header('x-job-id', job.id)
