@@ -12,7 +12,7 @@
 import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { finished, pipeline } from 'node:stream/promises'
 import { join } from 'node:path'
 import type { FastifyRequest } from 'fastify'
 import { AppError, badRequest, fieldTooLarge, fileTooLarge, fromFrameworkError } from '../errors.ts'
@@ -45,6 +45,12 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
       }
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw badRequest('invalid_field', `Files go in the "file" field, not "${part.fieldname}".`)
+        if (hooks.stopped()) {
+          // The job already ended (cancelled, or failed on its first rows): read on, store nothing.
+          part.file.resume()
+          await finished(part.file)
+          continue
+        }
         const name = displayName(part.filename)
         const path = join(dir, `${files.length + 1}.upload`)
         const startsJob = files.length === 0

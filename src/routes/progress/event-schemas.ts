@@ -22,9 +22,9 @@ export const StreamEventData = {
     percent: Type.Number({ minimum: 0, maximum: 100, description: 'Never goes down within a job' }),
     message: Type.String(),
     status: Type.Enum(['queued', 'running']),
-    phase: Type.Enum(['queued', 'started', 'advanced', 'finished']),
+    phase: Type.Enum(['queued', 'started', 'advanced', 'finished', 'received'], { description: '`started`/`finished`: a stage transition; `advanced`: progress within a stage; `queued`: waiting for a worker; `received`: the upload has fully arrived (a job starts on its first bytes).' }),
     at,
-    detail: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Stage specifics such as rows or pages' }))
+    detail: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Stage specifics such as rows or pages; while the upload arrives, `bytesReceived` and `bytesExpected` (the request\'s Content-Length)' }))
   }, { description: 'Every stage transition, and progress within long stages.' }),
   reset: Type.Object({
     jobId,

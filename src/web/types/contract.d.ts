@@ -66,7 +66,7 @@ export interface ProgressData {
   message: string
   status: 'queued' | 'running'
   at: string
-  phase?: 'queued' | 'started' | 'advanced' | 'finished'
+  phase?: 'queued' | 'started' | 'advanced' | 'finished' | 'received'
   title?: string
   detail?: Record<string, unknown>
 }
