@@ -30,11 +30,12 @@ export interface ArrivingUpload {
   /** Resolves once `bytes` are on disk or the upload is complete, whichever is first. */
   whenBytes: (bytes: number) => Promise<void>
   /**
-   * Calls `onBytes` with the bytes on disk whenever they grew, every ARRIVAL_POLL_MS, until the
-   * upload is complete; resolves with the complete input. It writes nothing itself, so a client
-   * that stops sending leaves the job silent and the stall watchdog ends it.
+   * Calls `onPoll` with the bytes on disk every ARRIVAL_POLL_MS until the upload is complete,
+   * and whether they grew since the last call; resolves with the complete input. It writes
+   * nothing itself: a caller that reports only news (bytes that grew, rows read) leaves a job
+   * whose client stopped sending silent, and the stall watchdog ends it.
    */
-  whileArriving: (onBytes: (bytes: number) => void) => Promise<JobInput>
+  whileArriving: (onPoll: (bytes: number, grew: boolean) => void) => Promise<JobInput>
   /** Stops listening for the `received` event (the run is over). */
   close: () => void
 }
@@ -95,12 +96,12 @@ export function followUpload (store: JobStore, job: Job, signal: AbortSignal): A
     async whenBytes (wanted) {
       while (!isComplete() && await bytesOnDisk() < wanted) await Promise.race([complete, delay(SAMPLE_POLL_MS)])
     },
-    async whileArriving (onBytes) {
-      let reported = -1
+    async whileArriving (onPoll) {
+      let before = -1
       while (!isComplete()) {
         const bytes = await bytesOnDisk()
-        if (bytes !== reported) onBytes(bytes)
-        reported = bytes
+        onPoll(bytes, bytes !== before)
+        before = bytes
         await Promise.race([complete, delay(ARRIVAL_POLL_MS)])
       }
       return input

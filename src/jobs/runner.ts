@@ -144,7 +144,8 @@ export async function runJob ({ job, pipeline, store, paths, signal: outerSignal
 
 /** Holds a pipeline that needs its whole input until the upload is stored, showing the bytes as they arrive. */
 async function awaitWholeUpload (ctx: StageContext<unknown>, upload: ArrivingUpload): Promise<void> {
-  await upload.whileArriving(bytes => {
+  await upload.whileArriving((bytes, grew) => {
+    if (!grew) return
     const { expectedBytes } = upload
     const of = expectedBytes ? ` of about ${megabytes(expectedBytes)}` : ''
     // Up to 90% of the first stage: its own work follows once the upload is whole.

@@ -226,6 +226,7 @@ export function createJobService (options: JobServiceOptions) {
       const fitting = fits(started.pipeline, upload)
       if (fitting !== true) {
         await endUpload(id, fitting)
+        await dataDir.removeUploads(id, upload.files)
         throw fitting
       }
       const bytes = upload.files.reduce((sum, file) => sum + file.bytes, 0)

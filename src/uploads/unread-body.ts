@@ -15,6 +15,7 @@ export function closeAfterAnswer (request: FastifyRequest, reply: FastifyReply):
   reply.header('connection', 'close')
   reply.raw.once('finish', () => {
     body.resume()
-    setTimeout(() => body.socket?.destroy(), LINGER_MS).unref()
+    // Destroying the request closes its connection (and is all an injected request has).
+    setTimeout(() => { if (!body.complete) body.destroy() }, LINGER_MS).unref()
   })
 }

@@ -91,8 +91,9 @@ describe.skipIf(!available)('scale-out: two API instances, two workers, Redis', 
     await stream.waitFor(events => events.some(event => event.type === 'progress' && ((event.data.detail as { rows?: number } | undefined)?.rows ?? 0) > 0), 20_000, 'rows read on the worker during the upload')
     sending.finish()
     expect(await sending.answered).toMatchObject({ status: 202, body: { id, pipeline: 'report' } })
-    await stream.waitForType('complete', 60_000)
+    const ended = await stream.waitFor(events => events.some(isTerminalType), 60_000, 'the job\'s end')
     stream.close()
+    expect(ended.find(isTerminalType)).toMatchObject({ type: 'complete' })
     const result = await (await fetch(`${api(1)}/api/jobs/${id}/result`)).json() as { input: { rows: number }, totals: Record<string, number> }
     expect(result.input.rows).toBe(60_000)
     expect(Math.round((result.totals.Revenue ?? 0) * 100)).toBe(cents)

@@ -52,10 +52,14 @@ async function readWhileArriving (ctx: StageContext<ReportState>, upload: Arrivi
   const read = startArrivingRead(planRead(file, path, ctx.state.options), upload, ctx.signal, { threadMinBytes })
   ctx.state.arrivingRead = read
   const { expectedBytes } = upload
+  let rowsShown = -1
   try {
     // A pass that fails (a damaged file) ends the stage now, not when the upload is over.
     const input = await Promise.race([
-      upload.whileArriving(bytes => {
+      upload.whileArriving((bytes, grew) => {
+        // Only news is reported: a client that stopped sending leaves the job to the stall watchdog.
+        if (!grew && read.latest.rows === rowsShown) return
+        rowsShown = read.latest.rows
         const of = expectedBytes ? ` of about ${megabytes(expectedBytes)}` : ''
         ctx.progress(expectedBytes ? Math.min(0.99, bytes / expectedBytes) : 0, `Received ${megabytes(bytes)}${of}; ${read.latest.rows.toLocaleString('en-US')} rows read · ${shape}`, {
           bytesReceived: bytes, ...(expectedBytes ? { bytesExpected: expectedBytes } : {}), rows: read.latest.rows
