@@ -5,7 +5,10 @@
  * number can never be stored twice.
  *
  * WAL with `synchronous = NORMAL`: a killed process loses no committed transaction, and a commit
- * costs no fsync. `locking_mode = EXCLUSIVE` holds the file for this process alone, so a second
+ * costs no fsync. Only a checkpoint (copying the log back into the database file) syncs, twice,
+ * on the thread that commits: checkpointing every 4,000 pages rather than SQLite's 1,000 makes
+ * that a quarter as often, and a page rewritten by many commits is copied back once, not four
+ * times (the log file then grows to about 16 MB before it is reused). `locking_mode = EXCLUSIVE` holds the file for this process alone, so a second
  * server pointed at the same DATA_DIR fails at start-up instead of splitting the jobs in two.
  */
 import { renameSync } from 'node:fs'
@@ -103,6 +106,7 @@ function prepare (path: string): DatabaseSync {
   try {
     db.exec('PRAGMA journal_mode = WAL')
     db.exec('PRAGMA synchronous = NORMAL')
+    db.exec('PRAGMA wal_autocheckpoint = 4000')
     db.exec('PRAGMA foreign_keys = ON')
     if (path !== ':memory:') db.exec('PRAGMA locking_mode = EXCLUSIVE')
     // Taking the write lock now makes a second process on the same file fail here, at start-up.
