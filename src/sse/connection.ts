@@ -9,8 +9,10 @@
  * tick. One event fanned out to thousands of streams is one immediate write each (the chunk is
  * built once for all of them); when a second message for the same stream comes in the same tick
  * (a burst of events), the socket is corked until the next tick so the burst leaves in one
- * system call. `response.end()` still ends the response: it writes the last chunk and keeps the
- * connection's HTTP state right.
+ * system call. A stream's opening is such a burst — the headers, `retry`, `connected` and the
+ * replay all come in the tick that opens it — so the socket is corked from the start and they
+ * leave together. `response.end()` still ends the response: it writes the last chunk and keeps
+ * the connection's HTTP state right.
  */
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
@@ -36,6 +38,11 @@ export class SseConnection {
   constructor (response: ServerResponse, headers: Record<string, string | string[] | number>, options: SseConnectionOptions) {
     this.#response = response
     this.#maxBufferedBytes = options.maxBufferedBytes
+    if (response.socket) {
+      this.#corked = true
+      response.socket.cork()
+      process.nextTick(SseConnection.#uncork, this)
+    }
     response.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',

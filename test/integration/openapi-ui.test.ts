@@ -1,6 +1,6 @@
 /**
  * Swagger UI at /docs in a real browser (Debian's Chromium): it renders every operation under
- * the app-wide Content-Security-Policy from `@fastify/helmet` with no violation or page error,
+ * the app-wide Content-Security-Policy from helmet with no violation or page error,
  * and loads nothing from another origin.
  */
 import type { Browser } from 'playwright-core'

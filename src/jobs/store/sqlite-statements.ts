@@ -4,16 +4,19 @@ import type { DatabaseSync } from 'node:sqlite'
 export function createSqliteStatements (db: DatabaseSync) {
   return {
     job: db.prepare('SELECT snapshot, expires_at FROM jobs WHERE id = ?'),
-    unfinished: db.prepare("SELECT id, snapshot FROM jobs WHERE status IN ('queued', 'running')"),
+    lastKey: db.prepare('SELECT coalesce(max(key), 0) AS key FROM jobs'),
+    unfinished: db.prepare("SELECT key, id, snapshot FROM jobs WHERE status IN ('queued', 'running')"),
     list: db.prepare('SELECT id, snapshot FROM jobs ORDER BY created_at DESC LIMIT ?'),
     listByStatus: db.prepare('SELECT id, snapshot FROM jobs WHERE status = ? ORDER BY created_at DESC LIMIT ?'),
-    insertJob: db.prepare('INSERT INTO jobs (id, status, created_at, expires_at, snapshot) VALUES (?, ?, ?, NULL, ?)'),
+    insertJob: db.prepare('INSERT INTO jobs (key, id, status, created_at, expires_at, snapshot) VALUES (?, ?, ?, ?, NULL, ?)'),
     updateJob: db.prepare('UPDATE jobs SET status = ?, snapshot = ?, expires_at = ? WHERE id = ?'),
     extendRetention: db.prepare('UPDATE jobs SET expires_at = max(expires_at, ?1) WHERE id = ?2 AND expires_at IS NOT NULL'),
     deleteJob: db.prepare('DELETE FROM jobs WHERE id = ?'),
 
-    insertEvent: db.prepare('INSERT INTO events (job_id, seq, body) VALUES (?, ?, ?)'),
-    eventsAfter: db.prepare('SELECT body FROM events WHERE job_id = ? AND seq > ? ORDER BY seq'),
+    /** ?1 the job's key. */
+    insertEvent: db.prepare('INSERT INTO events (job, seq, body) VALUES (?, ?, ?)'),
+    eventsAfter: db.prepare('SELECT body FROM events WHERE job = (SELECT key FROM jobs WHERE id = ?) AND seq > ? ORDER BY seq'),
+    eventsAfterByKey: db.prepare('SELECT body FROM events WHERE job = ? AND seq > ? ORDER BY seq'),
 
     saveResult: db.prepare('INSERT INTO results (job_id, body) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET body = excluded.body'),
     result: db.prepare('SELECT body FROM results WHERE job_id = ?'),

@@ -19,6 +19,8 @@ const FLUSH_WINDOW_MS = 2
 
 /** A queued or running job as the store holds it in memory. */
 export interface LiveJob {
+  /** The job's number in the database, which its events are keyed by. */
+  key: number
   /** What the database holds (events included); what every reader sees. */
   committed: Job
   /** `committed` plus the appends waiting for the transaction. */
@@ -32,7 +34,7 @@ export interface LiveJob {
 
 /** A write waiting for the transaction. */
 export type PendingWrite =
-  | { kind: 'create', job: Job, event: JobEvent, done: (error?: unknown) => void }
+  | { kind: 'create', job: Job, key: number, event: JobEvent, done: (error?: unknown) => void }
   | { kind: 'append', live: LiveJob, event: JobEvent, resolve: (event: JobEvent | null) => void }
   | { kind: 'result', id: string, json: string, done: (error?: unknown) => void }
   /** A client read a finished job: keep it until at least `expiresAt`. */
@@ -68,11 +70,11 @@ export function createSqliteWriter ({ db, sql, expiryOf, onCommitted, onFailed }
   function write (item: PendingWrite, touched: Set<LiveJob>) {
     switch (item.kind) {
       case 'create':
-        sql.insertJob.run(item.job.id, item.job.status, item.job.createdAt, JSON.stringify(item.job))
-        sql.insertEvent.run(item.job.id, item.event.seq, JSON.stringify(item.event))
+        sql.insertJob.run(item.key, item.job.id, item.job.status, item.job.createdAt, JSON.stringify(item.job))
+        sql.insertEvent.run(item.key, item.event.seq, JSON.stringify(item.event))
         break
       case 'append':
-        sql.insertEvent.run(item.live.pending.id, item.event.seq, JSON.stringify(item.event))
+        sql.insertEvent.run(item.live.key, item.event.seq, JSON.stringify(item.event))
         touched.add(item.live)
         break
       case 'result':

@@ -59,6 +59,49 @@ describe('sqlite store on disk', () => {
     await expect(second.create(newJob(removed.id))).rejects.toMatchObject({ code: 'job_id_in_use' })
   })
 
+  it('moves a layout-1 database (events keyed by the text id) to the current layout, losing nothing', async () => {
+    const path = join(await tempDir(), 'jobs.db')
+    const first = open(path)
+    const running = await first.create(newJob())
+    await first.append(running.id, progress(0, 0))
+    const done = await first.create(newJob())
+    await first.saveResult(done.id, { rows: 3 })
+    await first.append(done.id, { type: 'complete', percent: 100 })
+    const removed = await first.create(newJob())
+    await first.append(removed.id, { type: 'cancelled', message: 'stop' })
+    await first.remove(removed.id)
+    await first.close()
+    const { DatabaseSync } = await import('node:sqlite')
+    const raw = new DatabaseSync(path)
+    const jobs = raw.prepare('SELECT id, status, created_at, expires_at, snapshot FROM jobs ORDER BY key').all() as Array<{ id: string, status: string, created_at: string, expires_at: number | null, snapshot: string }>
+    const events = raw.prepare('SELECT jobs.id AS job_id, seq, body FROM events JOIN jobs ON jobs.key = events.job').all() as Array<{ job_id: string, seq: number, body: string }>
+    raw.exec('PRAGMA foreign_keys = OFF; DROP TABLE events; DROP TABLE jobs')
+    raw.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at TEXT NOT NULL, expires_at INTEGER, snapshot TEXT NOT NULL) STRICT;
+      CREATE TABLE events (id INTEGER PRIMARY KEY, job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE, seq INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (job_id, seq)) STRICT;
+      PRAGMA user_version = 1`)
+    for (const job of jobs) raw.prepare('INSERT INTO jobs VALUES (?, ?, ?, ?, ?)').run(job.id, job.status, job.created_at, job.expires_at, job.snapshot)
+    for (const event of events) raw.prepare('INSERT INTO events (job_id, seq, body) VALUES (?, ?, ?)').run(event.job_id, event.seq, event.body)
+    raw.close()
+
+    const second = open(path)
+    expect((await second.listUnfinished()).map(job => job.id)).toEqual([running.id])
+    expect((await second.readEventsAfter(running.id, 0)).map(event => event.seq)).toEqual([1, 2])
+    expect(await second.append(running.id, progress(1, 9))).toMatchObject({ seq: 3 })
+    expect((await second.readEventsAfter(done.id, 0)).map(event => event.type)).toEqual(['progress', 'complete'])
+    expect(await second.getResult(done.id)).toEqual({ rows: 3 })
+    expect((await second.get(removed.id)).state).toBe('expired')
+    const later = await second.create(newJob())
+    expect((await second.readEventsAfter(later.id, 0)).map(event => event.seq)).toEqual([1])
+    await second.remove(done.id)
+    await second.close()
+    const check = new DatabaseSync(path)
+    expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 })
+    expect(check.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 4 })
+    expect(check.prepare('SELECT count(*) AS n FROM results').get()).toEqual({ n: 0 })
+    expect(check.prepare('PRAGMA foreign_key_check').all()).toEqual([])
+    check.close()
+  })
+
   it('refuses a second process on the same database, naming the fix', async () => {
     const path = join(await tempDir(), 'jobs.db')
     const first = open(path)

@@ -60,15 +60,18 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
   let repairTimer: NodeJS.Timeout | undefined
   let closed = false
 
-  const liveJob = (job: Job): LiveJob => ({ committed: job, pending: job, storedStatus: job.status, lastActivity: now(), doomed: false })
+  const liveJob = (job: Job, key: number): LiveJob => ({ key, committed: job, pending: job, storedStatus: job.status, lastActivity: now(), doomed: false })
   // An unfinished job's row holds its snapshot as of its last status change; its events since
   // then bring it up to date.
   for (const row of sql.unfinished.all()) {
     const id = row.id as string
+    const key = row.key as number
     const stored = parseJob(id, row.snapshot as string)
-    const events = stored && parseEvents(id, sql.eventsAfter.all(id, stored.seq))
-    if (stored && events) live.set(id, liveJob(events.reduce(applyEvent, stored)))
+    const events = stored && parseEvents(id, sql.eventsAfterByKey.all(key, stored.seq))
+    if (stored && events) live.set(id, liveJob(events.reduce(applyEvent, stored), key))
   }
+  /** The last job number given out; numbers only grow, so a new job's events go at the table's end. */
+  let lastKey = sql.lastKey.get()?.key as number
 
   const iso = (ms: number) => new Date(ms).toISOString()
   const expiryOf = (job: Job) => job.finishedAt === null ? null : Date.parse(job.finishedAt) + ttlMs
@@ -140,10 +143,10 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     }
     for (const write of writes) {
       if (write.kind === 'create') {
-        const { job, event } = write
+        const { job, key, event } = write
         creating.delete(job.id)
         reservations.delete(job.id)
-        live.set(job.id, liveJob(job))
+        live.set(job.id, liveJob(job, key))
         write.done()
         emit(job.id, event, job)
       } else if (write.kind === 'append') {
@@ -203,7 +206,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
       const ended = applyEvent(committed, event)
       try {
         transaction(() => {
-          sql.insertEvent.run(ended.id, event.seq, JSON.stringify(event))
+          sql.insertEvent.run(job.key, event.seq, JSON.stringify(event))
           sql.updateJob.run(ended.status, JSON.stringify(ended), expiryOf(ended), ended.id)
         })
       } catch {
@@ -289,7 +292,8 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
       const event = { ...firstEvent, seq: 1, at } as JobEvent
       const job = applyEvent(queuedJob({ id, pipeline, stages, input }, at), event)
       creating.add(id)
-      await writer.committed(done => ({ kind: 'create', job, event, done }))
+      const key = ++lastKey
+      await writer.committed(done => ({ kind: 'create', job, key, event, done }))
       return job
     },
 

@@ -5,7 +5,7 @@
  *
  * The page is sent with its own strict Content-Security-Policy (no inline script or style, no
  * other origin): the page is written to need nothing more, and the browser tests fail on any
- * violation, so a later app-wide `@fastify/helmet` default policy cannot break it.
+ * violation, so a later app-wide helmet default policy cannot break it.
  */
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
