@@ -5,6 +5,5 @@ export interface OcrRequest { id: number, path: string, dpi: number }
 export type OcrReply =
   | { type: 'ready' }
   | { type: 'failed', message: string }
-  | { type: 'warning', message: string }
   | { type: 'page', id: number, ok: true, text: string, confidence: number }
   | { type: 'page', id: number, ok: false, message: string }

@@ -43,7 +43,7 @@ interface Engine {
 }
 
 /** Forks the engine; `ready` settles once its model is loaded, `terminate` ends it at any point. */
-function startEngine (log: Logger): { ready: Promise<Engine>, terminate: () => Promise<void> } {
+function startEngine (): { ready: Promise<Engine>, terminate: () => Promise<void> } {
   const child: ChildProcess = fork(ENGINE_ENTRY, [languageDataPath], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   let nextId = 1
   const pending = new Map<number, { resolve: (result: OcrResult) => void, reject: (error: Error) => void }>()
@@ -75,8 +75,6 @@ function startEngine (log: Logger): { ready: Promise<Engine>, terminate: () => P
         })
       } else if (reply.type === 'failed') {
         failAll(new Error(reply.message))
-      } else if (reply.type === 'warning') {
-        log.warn({ message: reply.message }, 'tesseract worker reported an error')
       } else {
         const page = pending.get(reply.id)
         pending.delete(reply.id)
@@ -105,7 +103,7 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
   }
 
   const startWorker = async () => {
-    const starting = startEngine(options.log)
+    const starting = startEngine()
     try {
       return await withTimeout(starting.ready, options.startTimeoutMs, 'Starting the OCR engine')
     } catch (error) {
@@ -132,7 +130,8 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
     try {
       return await withTimeout(engine.read(image.path, image.dpi), options.pageTimeoutMs, 'Reading the page')
     } catch (error) {
-      // A worker that failed or timed out is in an unknown state: never reuse it.
+      // An engine that failed or timed out is in an unknown state: never reuse it.
+      options.log.warn({ err: error }, 'the OCR engine failed on a page; it is replaced')
       await stopWorker()
       throw error instanceof Error ? error : new Error(String(error))
     }
