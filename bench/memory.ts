@@ -1,7 +1,7 @@
 /**
  * Memory benchmark (issue 11): the hostile corpus (test/memory/corpus.ts) through the real server
  * (`src/server.ts`, defaults, default JOB_CONCURRENCY) with NO glibc malloc settings
- * (GLIBC_MALLOC_TUNING=false, none in the environment): peak RSS per document, each on a fresh
+ * (GLIBC_MALLOC_TUNING=false, none in the environment): peak RSS of the server's process tree per document, each on a fresh
  * server, then the whole corpus two at a time on one server. No cgroup here: the server plans
  * from MEMORY_LIMIT_MB's default of 512, as it would on a 512 MB host. Target: peak < 400 MB.
  *
@@ -69,8 +69,10 @@ const body = `The hostile corpus of issue 11 (\`test/memory/corpus.ts\`: a 9000Ã
 (4Ã—1-inch 300-DPI JPEG strips of text), a CSV with a 5 MB cell, a CSV with a million distinct
 regions, a 50 MB file that is one line) uploaded to the real server (\`src/server.ts\`, default
 settings, JOB_CONCURRENCY = cores) **without** glibc malloc settings (GLIBC_MALLOC_TUNING=false),
-offline OCR. No cgroup: the server plans from MEMORY_LIMIT_MB=512. Peak RSS is the server's VmHWM
-(every thread), sampled with /health every 250 ms; "slowest /health" is the slowest of those answers.
+offline OCR. No cgroup: the server plans from MEMORY_LIMIT_MB=512. Peak RSS is the whole process
+tree's: the server's VmHWM (every thread), or, sampled every 50 ms, the server's RSS plus the peak
+of each child process (page readers, OCR engines, pdftoppm), whichever is higher; /health is polled
+every 250 ms and "slowest /health" is the slowest of those answers.
 
 ${table(['upload', 'job', 'time', 'slowest /health', 'idle RSS', 'peak RSS'], rows)}`
 

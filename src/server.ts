@@ -1,9 +1,10 @@
 /**
  * Starts stagecast: validate config (a bad variable stops here, named), build, listen, and shut
  * down gracefully on SIGINT/SIGTERM — streams end first, running jobs get SHUTDOWN_GRACE_SECONDS.
- * The first import may restart the process once with glibc's malloc settings (memory/malloc-env.ts).
+ * The first import may restart the process once with glibc's malloc settings and a bounded young
+ * generation (memory/restart.ts).
  */
-import './memory/apply-malloc-env.ts'
+import './memory/apply-runtime-settings.ts'
 import { buildApp } from './app.ts'
 import { useCompileCache } from './compile-cache.ts'
 import { loadConfig, type Config } from './config.ts'

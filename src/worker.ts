@@ -10,7 +10,7 @@
  * module instead of the shipped pipelines, because a child process cannot be handed in-memory
  * test pipelines; production never sets it.
  */
-import './memory/apply-malloc-env.ts'
+import './memory/apply-runtime-settings.ts'
 import { isAbsolute } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import pino from 'pino'

@@ -7,7 +7,7 @@
  *
  * The constants are measured on this project's own workloads (BENCHMARKS.md, "Memory"): an idle
  * server with both pipelines loaded, a report's read threads and PDF writer, the page reader
- * and the OCR engine per rendered pixel.
+ * and the OCR engine (child processes) per rendered pixel.
  */
 import type { MemoryLimit } from './limit.ts'
 
@@ -23,6 +23,12 @@ const MIN_POOL_BYTES = 96 * MB
 const REPORT_JOB_BYTES = 100 * MB
 /** The page reader's own heap and pdfjs's structures, before any page is decoded. */
 const READER_BASE_BYTES = 50 * MB
+/**
+ * The page reader and the OCR engine are Node processes of their own (one at a time): a second
+ * runtime's resident code and heap, which a job holds beside its pages (measured, a job's peak
+ * over the idle server was ~200 MB against 171 MB estimated without it).
+ */
+const CHILD_PROCESS_BYTES = 50 * MB
 /**
  * Bytes the page reader and OCR hold per pixel of a decoded image: the decoded samples (up to 4
  * a pixel), pdfjs's RGBA copy for drawing, and the grey copy the page is shrunk from.
@@ -59,7 +65,7 @@ export function planMemory (limit: MemoryLimit): MemoryPlan {
     maxRenderPixels: Math.floor(pageBytes / BYTES_PER_RENDERED_PIXEL),
     jobBytes: {
       report: Math.min(poolBytes, REPORT_JOB_BYTES),
-      intake: Math.min(poolBytes, READER_BASE_BYTES + pageBytes)
+      intake: Math.min(poolBytes, CHILD_PROCESS_BYTES + READER_BASE_BYTES + pageBytes)
     }
   }
 }

@@ -43,7 +43,7 @@ describe.runIf(runnable)('the server inside a 512 MB memory cgroup, sent the hos
     // For the log of a CI run: what each document came to, and the cgroup's peak.
     console.info([
       ...outcomes.map(outcome => `${outcome.name}: ${outcome.status}${outcome.code ? ` (${outcome.code})` : ''} in ${outcome.seconds.toFixed(0)} s`),
-      `cgroup v${cgroup.version} peak ${Math.round(cgroup.peakBytes() / 1024 / 1024)} MB of 512; server VmHWM ${Math.round(watch.peakRss() / 1024 / 1024)} MB; slowest /health ${Math.round(watch.slowestHealthMs())} ms`
+      `cgroup v${cgroup.version} peak ${Math.round(cgroup.peakBytes() / 1024 / 1024)} MB of 512; server and children peak ${Math.round(watch.peakRss() / 1024 / 1024)} MB; slowest /health ${Math.round(watch.slowestHealthMs())} ms`
     ].join('\n'))
   }, 900_000)
 

@@ -5,7 +5,7 @@
  * throughout.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { openAsBlob, readFileSync } from 'node:fs'
+import { openAsBlob, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -133,7 +133,12 @@ export interface Watch {
   slowestHealthMs: () => number
   /** Health checks that failed or took longer than `healthBoundMs`. */
   slowHealthChecks: () => number
-  /** Highest resident set size of the server seen, in bytes (VmHWM, so nothing between samples is missed). */
+  /**
+   * Highest resident set size of the server's whole process tree, in bytes: the server's own
+   * VmHWM (nothing between samples missed), or, sampled every 50 ms, the server's RSS plus each
+   * descendant's own high-water mark (page readers, OCR engines, pdftoppm), whichever is higher.
+   * Adding a child's peak to the server's current RSS can only overstate the sum.
+   */
   peakRss: () => number
   stop: () => void
 }
@@ -148,16 +153,50 @@ export function peakRssOf (pid: number): number {
   }
 }
 
-/** Polls `/health` every `intervalMs` and records the server's peak memory. */
+const statusKb = (pid: number, field: 'VmHWM' | 'VmRSS'): number => {
+  try {
+    const value = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return value ? Number(value[1]) * 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/** Every process below `pid` (through /proc/<pid>/task/<tid>/children). */
+export function descendantsOf (pid: number): number[] {
+  const found: number[] = []
+  const visit = (parent: number) => {
+    let tasks: string[]
+    try { tasks = readdirSync(`/proc/${parent}/task`) } catch { return }
+    for (const task of tasks) {
+      let children = ''
+      try { children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').trim() } catch {}
+      for (const child of children ? children.split(' ').map(Number) : []) {
+        found.push(child)
+        visit(child)
+      }
+    }
+  }
+  visit(pid)
+  return found
+}
+
+/** The server's current RSS plus each descendant's peak, in bytes (see Watch.peakRss). */
+export function treeRssOf (pid: number): number {
+  return statusKb(pid, 'VmRSS') + descendantsOf(pid).reduce((sum, child) => sum + statusKb(child, 'VmHWM'), 0)
+}
+
+/** Polls `/health` every `intervalMs` and records the server's (and its children's) peak memory. */
 export function watchServer (server: RunningServer, pid: () => number, { intervalMs = 250, healthBoundMs = 1000 } = {}): Watch {
   let slowest = 0
   let slow = 0
   let peak = 0
   let stopped = false
   const sampleMemory = () => {
-    const hwm = peakRssOf(pid())
+    const hwm = Math.max(peakRssOf(pid()), treeRssOf(pid()))
     if (hwm > peak) peak = hwm
   }
+  const memoryTimer = setInterval(sampleMemory, 50)
   const loop = async () => {
     // eslint-disable-next-line no-unmodified-loop-condition -- stop() sets `stopped` between iterations
     while (!stopped) {
@@ -171,5 +210,5 @@ export function watchServer (server: RunningServer, pid: () => number, { interva
     }
   }
   void loop()
-  return { slowestHealthMs: () => slowest, slowHealthChecks: () => slow, peakRss: () => { sampleMemory(); return peak }, stop: () => { stopped = true } }
+  return { slowestHealthMs: () => slowest, slowHealthChecks: () => slow, peakRss: () => { sampleMemory(); return peak }, stop: () => { stopped = true; clearInterval(memoryTimer) } }
 }

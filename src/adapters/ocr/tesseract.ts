@@ -4,16 +4,20 @@
  * CDN and, offline, crashes the process with an error nothing can catch.
  *
  * One engine per process, pages read one at a time in arrival order (tesseract.js runs one job
- * at a time per worker anyway). Its WebAssembly heap grows to the largest page it has seen and
- * never shrinks, so the worker is terminated and started afresh every `recycleAfterPages` (pages
- * counted by their pixels, as shares of an A4 page at 200 DPI), and
- * ended when no page has come for `idleTimeoutMs` (~100–170 MB given back between jobs; a
- * restart costs about a second).
+ * at a time per worker anyway). The engine runs in a child process (tesseract-process.ts): its
+ * WebAssembly heap grows to the largest page it has seen and never shrinks, and what its thread
+ * allocates natively stays in the server's malloc arenas after the thread ends (measured: tens of
+ * MB kept per OCR job), while a process that exits gives back everything. So the engine is ended
+ * and started afresh every `recycleAfterPages` (pages counted by their pixels, as shares of an
+ * A4 page at 200 DPI), when a job's pages are read (`release`), and when no page has come for
+ * `idleTimeoutMs`; a restart costs about a second.
  */
+import { fork, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { Worker } from 'tesseract.js'
+import { fileURLToPath } from 'node:url'
 import type { Logger } from '../../logger.ts'
+import type { OcrReply } from './tesseract-protocol.ts'
 import type { Ocr, OcrPageImage, OcrResult } from './types.ts'
 
 export interface TesseractOptions {
@@ -30,9 +34,61 @@ const REFERENCE_PAGE_PIXELS = 1654 * 2339
 const MIN_PAGE_WEIGHT = 0.1
 
 const languageDataPath = join(dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int')
+const ENGINE_ENTRY = fileURLToPath(new URL('./tesseract-process.ts', import.meta.url))
+
+/** The OCR child process, ready to read pages. */
+interface Engine {
+  read: (path: string, dpi: number) => Promise<OcrResult>
+  terminate: () => Promise<void>
+}
+
+/** Forks the engine; `ready` settles once its model is loaded, `terminate` ends it at any point. */
+function startEngine (): { ready: Promise<Engine>, terminate: () => Promise<void> } {
+  const child: ChildProcess = fork(ENGINE_ENTRY, [languageDataPath], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  let nextId = 1
+  const pending = new Map<number, { resolve: (result: OcrResult) => void, reject: (error: Error) => void }>()
+  let exited = false
+  const gone = new Promise<void>(resolve => child.once('exit', () => { exited = true; resolve() }))
+  const terminate = async () => {
+    if (!exited) child.kill('SIGKILL')
+    await gone
+  }
+  const ready = new Promise<Engine>((resolve, reject) => {
+    const failAll = (error: Error) => {
+      reject(error)
+      for (const page of pending.values()) page.reject(error)
+      pending.clear()
+    }
+    child.on('error', failAll)
+    child.on('exit', (code, signal) => failAll(new Error(`The OCR engine stopped (${signal ?? `exit code ${code}`}).`)))
+    child.on('message', (message) => {
+      const reply = message as OcrReply
+      if (reply.type === 'ready') {
+        resolve({
+          terminate,
+          read: (path, dpi) => new Promise((resolve, reject) => {
+            if (exited) return reject(new Error('The OCR engine has stopped.'))
+            const id = nextId++
+            pending.set(id, { resolve, reject })
+            child.send({ id, path, dpi })
+          })
+        })
+      } else if (reply.type === 'failed') {
+        failAll(new Error(reply.message))
+      } else {
+        const page = pending.get(reply.id)
+        pending.delete(reply.id)
+        if (!page) return
+        if (reply.ok) page.resolve({ text: reply.text.trim(), confidence: reply.text.trim() ? round(reply.confidence / 100) : null })
+        else page.reject(new Error(reply.message))
+      }
+    })
+  })
+  return { ready, terminate }
+}
 
 export function createTesseractOcr (options: TesseractOptions): Ocr {
-  let worker: Promise<Worker> | null = null
+  let worker: Promise<Engine> | null = null
   let pagesInWorker = 0
   let queue: Promise<unknown> = Promise.resolve()
   let waiting = 0
@@ -47,20 +103,12 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
   }
 
   const startWorker = async () => {
-    // Loaded on the first scanned page, so a server that never reads a scan never holds the module.
-    const { createWorker, OEM } = await import('tesseract.js')
-    const starting = createWorker('eng', OEM.LSTM_ONLY, {
-      langPath: languageDataPath,
-      gzip: true,
-      cacheMethod: 'none',
-      // Without a handler, a failed job is rethrown inside tesseract.js where nothing can catch it.
-      errorHandler: (error: unknown) => options.log.warn({ err: error }, 'tesseract worker reported an error')
-    })
+    const starting = startEngine()
     try {
-      return await withTimeout(starting, options.startTimeoutMs, 'Starting the OCR engine')
+      return await withTimeout(starting.ready, options.startTimeoutMs, 'Starting the OCR engine')
     } catch (error) {
-      // A start that finishes after the timeout must not leave a worker thread behind.
-      starting.then(late => late.terminate(), () => undefined)
+      // A start that fails or times out must not leave a process behind.
+      await starting.terminate()
       throw error
     }
   }
@@ -70,7 +118,7 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
     if (closed) throw new Error('The OCR engine has been shut down.')
     if (worker && pagesInWorker >= options.recycleAfterPages) await stopWorker()
     worker ??= startWorker()
-    let engine: Worker
+    let engine: Engine
     try {
       engine = await worker
     } catch (error) {
@@ -80,13 +128,10 @@ export function createTesseractOcr (options: TesseractOptions): Ocr {
     // Its heap grows with the largest page, so a page counts by its pixels (small pages barely).
     pagesInWorker += Math.max(MIN_PAGE_WEIGHT, (image.width * image.height) / REFERENCE_PAGE_PIXELS)
     try {
-      // Tesseract accepts 70–2400 DPI and warns on anything else (a heavily downscaled page).
-      await engine.setParameters({ user_defined_dpi: String(Math.min(2400, Math.max(70, image.dpi))) })
-      const { data } = await withTimeout(engine.recognize(image.path, {}, { text: true }), options.pageTimeoutMs, 'Reading the page')
-      const text = data.text.trim()
-      return { text, confidence: text ? round(data.confidence / 100) : null }
+      return await withTimeout(engine.read(image.path, image.dpi), options.pageTimeoutMs, 'Reading the page')
     } catch (error) {
-      // A worker that failed or timed out is in an unknown state: never reuse it.
+      // An engine that failed or timed out is in an unknown state: never reuse it.
+      options.log.warn({ err: error }, 'the OCR engine failed on a page; it is replaced')
       await stopWorker()
       throw error instanceof Error ? error : new Error(String(error))
     }

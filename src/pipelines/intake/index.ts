@@ -1,7 +1,7 @@
 /**
  * The intake pipeline: a form with one or more documents (PDF, PNG, JPEG, TIFF) in; every page
  * read (text layer, else OCR), the useful fields extracted, the files archived and one row per
- * submission appended to a sheet out. Page parsing and rendering run in a recycled worker thread
+ * submission appended to a sheet out. Page parsing and rendering run in a recycled child process
  * (pages/page-reader.ts), all scans are rendered before OCR starts so the two never share memory,
  * and external services sit behind the adapters.
  */

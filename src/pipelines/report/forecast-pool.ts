@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
-import { compileAugurs } from './augurs.ts'
+import { compileAugurs, prepareAugurs } from './augurs.ts'
 import { forecastSeries, type ForecastOutcome, type SeriesInput } from './forecast.ts'
 import type { ForecastReply } from './forecast-worker.ts'
 
@@ -29,6 +29,7 @@ const IN_FLIGHT = 2
 export async function forecastMany (inputs: readonly SeriesInput[], options: PoolOptions): Promise<ForecastOutcome[]> {
   const { signal, onProgress } = options
   signal.throwIfAborted()
+  await prepareAugurs('mstl', 'ets')
   const wanted = options.helpers ?? (inputs.length >= MIN_SERIES_FOR_HELPERS ? availableParallelism() - 1 : 0)
   const helpers = Math.max(0, Math.min(wanted, inputs.length - 1))
   const outcomes: ForecastOutcome[] = new Array(inputs.length)

@@ -1,10 +1,9 @@
 /**
- * Entry point of the page-reader worker thread (see page-reader.ts for why it is isolated).
+ * Entry point of the page-reader child process (see page-reader.ts for why it is isolated).
  * Holds at most one open document and answers one request at a time, in order.
  */
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { parentPort } from 'node:worker_threads'
 import type { ImageSource } from './image-source.ts'
 import { DocumentOpenError } from './open-error.ts'
 import { openPdf } from './pdf-source.ts'
@@ -30,8 +29,8 @@ let source: Source | null = null
 /**
  * A page's decoded images (35 MB for a 300 DPI A4 scan) are garbage once it is rendered, but V8
  * only collects when its own heap asks; collecting after each big page keeps the next page's
- * peak from stacking on the last one's leftovers. `--expose-gc` cannot be passed to a worker, so
- * the flag is set at run time and `gc` taken from a fresh context.
+ * peak from stacking on the last one's leftovers. The flag is set at run time and `gc` taken
+ * from a fresh context, so the reader's command line carries its heap limits alone.
  */
 setFlagsFromString('--expose-gc')
 const collectGarbage = runInNewContext('gc') as () => void
@@ -78,11 +77,13 @@ function requireSource (): Source {
   return source
 }
 
-const port = parentPort
-if (!port) throw new Error('reader-worker.ts must run as a worker thread.')
+const send = process.send?.bind(process)
+if (!send) throw new Error('reader-worker.ts must run as a child process with an IPC channel.')
+// The server went away (crash, SIGKILL): nothing is left to answer.
+process.on('disconnect', () => process.exit(0))
 
 let queue = Promise.resolve()
-port.on('message', (message: { id: number, request: ReaderRequest }) => {
+process.on('message', (message: { id: number, request: ReaderRequest }) => {
   queue = queue.then(async () => {
     let reply: ReaderReply
     try {
@@ -91,6 +92,6 @@ port.on('message', (message: { id: number, request: ReaderRequest }) => {
       const err = error instanceof Error ? error : new Error(String(error))
       reply = { id: message.id, ok: false, error: { name: err.name, message: err.message, ...(err instanceof DocumentOpenError ? { kind: err.kind } : {}) } }
     }
-    port.postMessage(reply)
+    send(reply)
   })
 })

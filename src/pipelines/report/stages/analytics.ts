@@ -3,6 +3,7 @@
  * between measures and change points in the overall series.
  */
 import type { StageContext } from '../../../jobs/pipeline.ts'
+import { prepareAugurs } from '../augurs.ts'
 import { peerAnomalies, residualAnomalies, type Anomaly } from '../anomalies.ts'
 import { detectChangePoints } from '../changepoints.ts'
 import { computeKpis, correlate } from '../kpis.ts'
@@ -15,6 +16,7 @@ const MAX_ANOMALIES = 50
 export async function analyse (ctx: StageContext<ReportState>): Promise<void> {
   const { state } = ctx
   const series = need(state.series, 'the period series')
+  await prepareAugurs('outlier', 'changepoint')
   const totals = reportTotals(state)
   const kpis = computeKpis(series, totals, state.overall)
   ctx.progress(0.25, 'KPIs computed')
