@@ -101,7 +101,7 @@ export const ConfigSchema = Type.Object({
   MEMORY_LIMIT_MB: Type.Integer({ minimum: 128, default: 512 }),
   /**
    * On Linux with glibc, `npm start` restarts itself once with MALLOC_ARENA_MAX=2 and
-   * MALLOC_MMAP_THRESHOLD_=32768 unless they are already set (they must be set before the
+   * MALLOC_MMAP_THRESHOLD_=131072 unless they are already set (they must be set before the
    * process starts): freed page and socket buffers then go back to the system. `false` skips it.
    */
   GLIBC_MALLOC_TUNING: Type.Boolean({ default: true }),

@@ -5,7 +5,7 @@ const linux = { platform: 'linux' as const, glibc: true, canExec: true }
 
 describe('mallocRestartEnv', () => {
   it('adds the settings on Linux with glibc', () => {
-    expect(mallocRestartEnv({ PORT: '1' }, linux)).toEqual({ PORT: '1', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768' })
+    expect(mallocRestartEnv({ PORT: '1' }, linux)).toEqual({ PORT: '1', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' })
   })
 
   it('leaves the process alone when either is already set, when switched off, or off glibc Linux', () => {

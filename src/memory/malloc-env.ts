@@ -6,7 +6,7 @@
  * itself with them set (restart.ts). The memory plan never counts on them: they are a margin,
  * not part of the fit.
  */
-export const MALLOC_SETTINGS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768' } as const
+export const MALLOC_SETTINGS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } as const
 
 export interface Runtime {
   platform: NodeJS.Platform
