@@ -107,7 +107,8 @@ async function startServer (withImageEnv = true) {
 /** Posts the file as multipart/form-data streamed from disk; resolves with the status and body. */
 async function upload (url: string, id: string, bytes: number): Promise<{ status: number, body: string }> {
   const boundary = `----stagecast${crypto.randomUUID()}`
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`)
+  // The pipeline is named (before the file, as a form should): a Redis deployment's workers may have others.
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="pipeline"\r\n\r\nreport\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`)
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
   return new Promise((resolve, reject) => {
     const req = request(`${url}/api/jobs`, {
