@@ -126,8 +126,8 @@ export function createJobService (options: JobServiceOptions) {
     return lookup.state === 'missing' && await store.isReserved(jobId)
   }
 
-  async function createAndEnqueue (id: string, pipeline: AnyPipeline, input: JobInput, reservation: string, message: string): Promise<Job> {
-    const job = await store.create({
+  async function createJob (id: string, pipeline: AnyPipeline, input: JobInput, reservation: string, message: string): Promise<Job> {
+    return await store.create({
       id,
       pipeline: pipeline.name,
       stages: initialStages(pipeline),
@@ -137,12 +137,14 @@ export function createJobService (options: JobServiceOptions) {
         type: 'progress', phase: 'queued', stage: pipeline.stages[0]?.name ?? 'upload', stageIndex: 0, stageCount: pipeline.stages.length, percent: 0, status: 'queued', message
       }
     })
+  }
+
+  async function enqueue (job: Job): Promise<void> {
     await queue.enqueue(job).catch(async error => {
-      await store.append(id, { type: 'failed', stage: null, code: 'queue_unavailable', message: 'The job could not be handed to a worker. Upload the file again in a moment.' })
+      await store.append(job.id, { type: 'failed', stage: null, code: 'queue_unavailable', message: 'The job could not be handed to a worker. Upload the file again in a moment.' })
       throw error
     })
-    log.info({ jobId: id, pipeline: pipeline.name, files: input.files.length, receiving: input.receiving !== undefined }, 'job queued')
-    return job
+    log.info({ jobId: job.id, pipeline: job.pipeline, files: job.input.files.length, receiving: job.input.receiving !== undefined }, 'job queued')
   }
 
   /** Ends a job whose upload failed part-way: its stream says why, and its run stops. */
@@ -197,8 +199,10 @@ export function createJobService (options: JobServiceOptions) {
           async onFirstFile ({ file, pipelineName, fields }) {
             const pipeline = choosePipeline(pipelines, pipelineName, [file])
             stopWatching = store.subscribe(id, event => { if (isTerminalEvent(event)) ended = true })
+            const job = await createJob(id, pipeline, { files: [file], fields, receiving: { expectedBytes: expectedBytes ?? null } }, reservation, 'Receiving the upload…')
+            // From here the job owns the id: a failure ends the job instead of giving the id back.
             started = { pipeline }
-            await createAndEnqueue(id, pipeline, { files: [file], fields, receiving: { expectedBytes: expectedBytes ?? null } }, reservation, 'Receiving the upload…')
+            await enqueue(job)
           },
           onBytes: bytes => { if (started && !ended) reportArrival(bytes) },
           stopped: () => ended
@@ -214,13 +218,16 @@ export function createJobService (options: JobServiceOptions) {
       stopWatching?.()
       const input = { files: upload.files, fields: upload.fields }
       if (!started) {
+        let job: Job
         try {
-          return await createAndEnqueue(id, choosePipeline(pipelines, upload.pipelineName, upload.files), input, reservation, 'Upload received; waiting for a worker')
+          job = await createJob(id, choosePipeline(pipelines, upload.pipelineName, upload.files), input, reservation, 'Upload received; waiting for a worker')
         } catch (error) {
           await dataDir.removeUploads(id, upload.files)
           await store.releaseReservation(id, reservation)
           throw storageErrorOf(error) ?? error
         }
+        await enqueue(job)
+        return job
       }
       // Fields or files after the first file may still make the upload one the job cannot take.
       const fitting = fits(started.pipeline, upload)

@@ -64,6 +64,37 @@ export function describeJobStore (name: string, createStore: StoreFactory) {
       expect(await store.readEventsAfter(randomUUID(), 0)).toEqual([])
     })
 
+    it('builds an event from the snapshot it follows, and appends nothing when the builder says so', async () => {
+      const store = await make()
+      const { id } = await store.create(newJob())
+      await store.append(id, progress(1, 5))
+      const seen: number[] = []
+      const built = await store.append(id, current => {
+        seen.push(current.seq)
+        return { ...progress(current.stages.findIndex(stage => stage.name === current.stage), current.percent, 'advanced'), message: `after ${current.seq}` }
+      })
+      expect(built).toMatchObject({ seq: 3, stage: 'validation', percent: 5, message: 'after 2' })
+      expect(seen.at(-1)).toBe(2)
+      expect(await store.append(id, current => current.status === 'queued' ? progress(0, 0) : null)).toBeNull()
+      const lookup = await store.get(id)
+      if (lookup.state !== 'found') throw new Error('job missing')
+      expect(lookup.job.seq).toBe(3)
+      expect(await store.readEventsAfter(id, 2)).toHaveLength(1)
+    })
+
+    it('takes the complete input from a received event, without changing the status', async () => {
+      const store = await make()
+      const job = newJob()
+      const { id } = await store.create({ ...job, input: { ...job.input, receiving: { expectedBytes: 10 } } })
+      await store.append(id, progress(0, 2, 'advanced'))
+      const input = { files: [{ name: 'a.csv', path: '/nowhere/a.csv', type: 'text/csv', bytes: 9 }], fields: { team: 'red' } }
+      await store.append(id, { type: 'progress', phase: 'received', status: 'running', stage: 'upload', stageIndex: 0, stageCount: 3, percent: 2, message: 'Upload received', input })
+      const lookup = await store.get(id)
+      if (lookup.state !== 'found') throw new Error('job missing')
+      expect(lookup.job).toMatchObject({ status: 'running', stage: 'upload', percent: 2, input })
+      expect(lookup.job.input.receiving).toBeUndefined()
+    })
+
     it('freezes a job at its terminal event: later appends are refused', async () => {
       const store = await make()
       const { id } = await store.create(newJob())
