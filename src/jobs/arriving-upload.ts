@@ -36,7 +36,7 @@ export interface ArrivingUpload {
    * whose client stopped sending silent, and the stall watchdog ends it.
    */
   whileArriving: (onPoll: (bytes: number, grew: boolean) => void) => Promise<JobInput>
-  /** Stops listening for the `received` event (the run is over). */
+  /** Stops listening for the `received` event (the run is over); waits still pending end. */
   close: () => void
 }
 
@@ -63,14 +63,14 @@ export function followUpload (store: JobStore, job: Job, signal: AbortSignal): A
   const unsubscribe = store.subscribe(job.id, event => {
     if (event.type === 'progress' && event.phase === 'received' && event.input) finish(event.input)
   })
-  const onAbort = () => {
-    reject(signal.reason)
-    close()
-  }
+  const onAbort = () => close(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
-  function close () {
+  if (signal.aborted) onAbort()
+  /** Stops listening; an upload not yet complete rejects `complete`, which ends the waiting loops. */
+  function close (reason: unknown = new Error('The job\'s run ended before its upload was complete')) {
     unsubscribe()
     signal.removeEventListener('abort', onAbort)
+    reject(reason)
   }
   // The event may have been written before this process subscribed: the snapshot then says so.
   store.get(job.id).then(lookup => {
@@ -106,6 +106,6 @@ export function followUpload (store: JobStore, job: Job, signal: AbortSignal): A
       }
       return input
     },
-    close
+    close: () => close()
   }
 }
