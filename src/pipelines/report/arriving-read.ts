@@ -5,8 +5,9 @@
  * after the last byte. The validation stage then takes its result.
  */
 import type { ArrivingUpload } from '../../jobs/arriving-upload.ts'
+import type { Logger } from '../../logger.ts'
 import type { ReadPlan } from './read-plan.ts'
-import { readPassOnThreads } from './read-pass-thread.ts'
+import { readArrivingOnThreads } from './read-pass-thread.ts'
 import { readPass, type PassOutput, type PassProgress } from './read-pass.ts'
 
 export interface ArrivingRead {
@@ -21,11 +22,14 @@ export interface ArrivingRead {
 }
 
 export interface ArrivingReadOptions {
-  /** From this expected size the pass runs on a worker thread. */
+  /** From this expected size the pass runs on a worker thread (and a second one reads this much or more). */
   threadMinBytes: number
+  /** Whether the file may be cut in two at a line feed once it is complete (read-pass-thread.ts). */
+  splittable: boolean
+  log: Logger
 }
 
-export function startArrivingRead (plan: ReadPlan, upload: ArrivingUpload, signal: AbortSignal, { threadMinBytes }: ArrivingReadOptions): ArrivingRead {
+export function startArrivingRead (plan: ReadPlan, upload: ArrivingUpload, signal: AbortSignal, { threadMinBytes, splittable, log }: ArrivingReadOptions): ArrivingRead {
   const stopped = new AbortController()
   const passSignal = AbortSignal.any([signal, stopped.signal])
   const finalBytes = upload.complete.then(input => input.files[0]?.bytes ?? 0)
@@ -41,7 +45,12 @@ export function startArrivingRead (plan: ReadPlan, upload: ArrivingUpload, signa
   const input = { ...plan.input, arriving: true }
   const expected = upload.expectedBytes ?? Number.POSITIVE_INFINITY
   const pass = expected >= threadMinBytes
-    ? readPassOnThreads(input, { threads: 1, bytes: expected, finalBytes }, passSignal, onProgress)
+    ? readArrivingOnThreads(input, {
+      finalBytes,
+      splittable,
+      splitMinBytes: 2 * threadMinBytes,
+      onSplit: split => log.info(split, split.merged ? 'the rest of the file was read on a second thread' : 'the two parts could not be merged; the file was read again')
+    }, passSignal, onProgress)
     : readPass(input, passSignal, onProgress, () => known)
   // Awaited by the stages; a job that ends before then must not leave a rejection unhandled.
   pass.catch(() => {})
