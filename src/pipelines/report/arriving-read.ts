@@ -5,9 +5,8 @@
  * after the last byte. The validation stage then takes its result.
  */
 import type { ArrivingUpload } from '../../jobs/arriving-upload.ts'
-import type { Logger } from '../../logger.ts'
 import type { ReadPlan } from './read-plan.ts'
-import { readArrivingOnThreads } from './read-pass-thread.ts'
+import { readPassOnThreads } from './read-pass-thread.ts'
 import { readPass, type PassOutput, type PassProgress } from './read-pass.ts'
 
 export interface ArrivingRead {
@@ -22,14 +21,11 @@ export interface ArrivingRead {
 }
 
 export interface ArrivingReadOptions {
-  /** From this expected size the pass runs on a worker thread (and a second one reads this much or more). */
+  /** From this expected size the pass runs on a worker thread. */
   threadMinBytes: number
-  /** Whether the file may be cut in two at a line feed once it is complete (read-pass-thread.ts). */
-  splittable: boolean
-  log: Logger
 }
 
-export function startArrivingRead (plan: ReadPlan, upload: ArrivingUpload, signal: AbortSignal, { threadMinBytes, splittable, log }: ArrivingReadOptions): ArrivingRead {
+export function startArrivingRead (plan: ReadPlan, upload: ArrivingUpload, signal: AbortSignal, { threadMinBytes }: ArrivingReadOptions): ArrivingRead {
   const stopped = new AbortController()
   const passSignal = AbortSignal.any([signal, stopped.signal])
   const finalBytes = upload.complete.then(input => input.files[0]?.bytes ?? 0)
@@ -45,12 +41,7 @@ export function startArrivingRead (plan: ReadPlan, upload: ArrivingUpload, signa
   const input = { ...plan.input, arriving: true }
   const expected = upload.expectedBytes ?? Number.POSITIVE_INFINITY
   const pass = expected >= threadMinBytes
-    ? readArrivingOnThreads(input, {
-      finalBytes,
-      splittable,
-      splitMinBytes: 2 * threadMinBytes,
-      onSplit: split => log.info(split, split.merged ? 'the rest of the file was read on a second thread' : 'the two parts could not be merged; the file was read again')
-    }, passSignal, onProgress)
+    ? readPassOnThreads(input, { threads: 1, bytes: expected, finalBytes }, passSignal, onProgress)
     : readPass(input, passSignal, onProgress, () => known)
   // Awaited by the stages; a job that ends before then must not leave a rejection unhandled.
   pass.catch(() => {})

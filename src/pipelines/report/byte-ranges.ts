@@ -26,16 +26,6 @@ export async function planRanges (path: string, bytes: number, count: number): P
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? bytes, header: i === 0 }))
 }
 
-/** The offset just after the first line feed at or after `from` in a file of `bytes`; null when the rest has none. */
-export async function lineStartAfter (path: string, from: number, bytes: number): Promise<number | null> {
-  const file = await open(path, 'r')
-  try {
-    return await nextLineStart(file, Buffer.allocUnsafe(PROBE_BYTES), from, bytes)
-  } finally {
-    await file.close()
-  }
-}
-
 /** The offset just after the first line feed at or after `from`; null when the rest has none. */
 async function nextLineStart (file: Awaited<ReturnType<typeof open>>, probe: Buffer, from: number, bytes: number): Promise<number | null> {
   for (let position = from; position < bytes;) {

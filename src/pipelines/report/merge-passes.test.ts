@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,7 +7,7 @@ import { planRanges } from './byte-ranges.ts'
 import type { ByteRange } from './csv-stream.ts'
 import { OVERFLOW_GROUP } from './group-totals.ts'
 import { mergePasses } from './merge-passes.ts'
-import { readArrivingOnThreads, readPassOnThreads } from './read-pass-thread.ts'
+import { readPassOnThreads } from './read-pass-thread.ts'
 import { readPass, type PassInput, type PassOutput } from './read-pass.ts'
 
 let dir: string
@@ -213,38 +213,4 @@ describe('readPassOnThreads', () => {
     expect(view(threaded)).toEqual(view(whole))
     expect(seen.at(-1)).toBe(input.bytes)
   })
-})
-
-describe('readArrivingOnThreads', () => {
-  /** A file written in parts while the pass follows it; its final size is told once it is whole. */
-  async function arrivingRead (lines: readonly string[], options: { splitMinBytes: number, splittable?: boolean }) {
-    const whole = await writeCsv(lines)
-    const text = await readFile(whole.path)
-    const path = `${whole.path}.arriving`
-    await writeFile(path, text.subarray(0, 4096))
-    const final = Promise.withResolvers<number>()
-    const splits: Array<{ cut: number, bytes: number, merged: boolean }> = []
-    const reading = readArrivingOnThreads({ ...whole, path, arriving: true }, {
-      finalBytes: final.promise,
-      splittable: options.splittable ?? true,
-      splitMinBytes: options.splitMinBytes,
-      onSplit: split => splits.push(split)
-    }, never, ignore)
-    await appendFile(path, text.subarray(4096))
-    final.resolve(text.length)
-    return { output: await reading, expected: await readPass(whole, never, ignore), splits }
-  }
-
-  it('cuts the unread part in two when the upload completes, to the result of one pass', async () => {
-    const { output, expected, splits } = await arrivingRead(messyLines(60_000), { splitMinBytes: 64 * 1024 })
-    expect(splits).toHaveLength(1)
-    expect(splits[0]?.merged).toBe(true)
-    expect(view(output)).toEqual(view(expected))
-  }, 30_000)
-
-  it('keeps one thread when the file may not be cut, to the same result', async () => {
-    const { output, expected, splits } = await arrivingRead(messyLines(20_000), { splitMinBytes: 64 * 1024, splittable: false })
-    expect(splits).toEqual([])
-    expect(view(output)).toEqual(view(expected))
-  }, 30_000)
 })

@@ -10,7 +10,7 @@
  * keeps the event loop free for other requests and progress streams meanwhile.
  */
 import { Worker } from 'node:worker_threads'
-import { lineStartAfter, planRanges } from './byte-ranges.ts'
+import { planRanges } from './byte-ranges.ts'
 import { mergePasses } from './merge-passes.ts'
 import type { PassInput, PassOutput, PassProgress } from './read-pass.ts'
 import type { FinalBytesMessage, PassMessage } from './read-pass-worker.ts'
@@ -27,9 +27,15 @@ export interface ThreadedPassOptions {
   threads: number
   /** The file's size in bytes (for a file still arriving: what is there, or expected). */
   bytes: number
+  /** For a file still being uploaded (`input.arriving`): its final size, once known. One thread reads it. */
+  finalBytes?: Promise<number>
 }
 
-export async function readPassOnThreads (input: PassInput, { threads, bytes }: ThreadedPassOptions, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+export async function readPassOnThreads (input: PassInput, { threads, bytes, finalBytes }: ThreadedPassOptions, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+  if (input.arriving) {
+    if (!finalBytes) throw new Error('A pass over an arriving file needs its final size')
+    return runOnThread(input, signal, onProgress, finalBytes)
+  }
   // Ranges are cut at line feed bytes, which only works this simply for UTF-8 with \n or \r\n.
   const splittable = threads > 1 && input.shape.encoding === 'utf8' && input.shape.lineEnding !== '\r'
   const ranges = splittable ? await planRanges(input.path, bytes, threads) : []
@@ -45,57 +51,6 @@ export async function readPassOnThreads (input: PassInput, { threads, bytes }: T
     // Rare (see merge-passes.ts): read again in one pass rather than risk a different answer.
   }
   return runOnThread(input, signal, onProgress)
-}
-
-export interface ArrivingPassOptions {
-  /** The file's final size, once the upload is complete. */
-  finalBytes: Promise<number>
-  /** Whether the file may be cut in two at a line feed (UTF-8, no line breaks inside cells seen). */
-  splittable: boolean
-  /** The least unread part, when the upload completes, worth a second thread. */
-  splitMinBytes: number
-  /** Told when the unread part is cut and a second thread starts at `cut`, and whether the merge took it. */
-  onSplit?: (split: { cut: number, bytes: number, merged: boolean }) => void
-}
-
-/**
- * A file still being uploaded: one thread follows it as it arrives. Parsing is slower than a
- * fast upload, so when the upload completes with much of the file unread, the unread part is cut
- * at a line feed: the first thread is told to stop there (as if that were the file's end) and a
- * second reads from the cut to the end, the two passes merged as ranges are. A first thread that
- * had already read past the cut, or a merge that refuses, reads the whole file again.
- */
-export async function readArrivingOnThreads (input: PassInput, { finalBytes, splittable, splitMinBytes, onSplit }: ArrivingPassOptions, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
-  const progress = [{ bytesRead: 0, rows: 0 }, { bytesRead: 0, rows: 0 }]
-  const reportPart = (index: number) => (bytesRead: number, rows: number) => {
-    progress[index] = { bytesRead, rows }
-    onProgress(sum(progress, 'bytesRead'), sum(progress, 'rows'))
-  }
-  const failed = new AbortController()
-  const shared = AbortSignal.any([signal, failed.signal])
-  const stopAt = Promise.withResolvers<number>()
-  let rest: { cut: number, size: number, pass: Promise<PassOutput> } | undefined
-  finalBytes.then(async size => {
-    const readSoFar = progress[0]?.bytesRead ?? 0
-    const cut = splittable && size - readSoFar >= splitMinBytes ? await lineStartAfter(input.path, readSoFar + Math.floor((size - readSoFar) / 2), size) : null
-    if (cut === null) return stopAt.resolve(size)
-    stopAt.resolve(cut)
-    const pass = runOnThread({ ...input, arriving: false, range: { start: cut, end: size, header: false } }, shared, reportPart(1))
-    pass.catch(error => failed.abort(error))
-    rest = { cut, size, pass }
-  }).catch(stopAt.reject)
-  const first = await runOnThread(input, shared, reportPart(0), stopAt.promise).catch((error: unknown) => {
-    failed.abort(error) // ends the second thread too
-    throw error
-  })
-  if (!rest) return first
-  const second = await rest.pass
-  const merged = progress[0]?.bytesRead === rest.cut ? mergePasses([first, second], input.setup) : null
-  onSplit?.({ cut: rest.cut, bytes: rest.size, merged: merged !== null })
-  if (merged) return merged
-  // The first thread read past the cut before it was told, or the cut fell inside a quoted line
-  // break: read the whole file, now complete, rather than risk a different answer.
-  return readPassOnThreads({ ...input, arriving: false }, { threads: 1, bytes: rest.size }, signal, onProgress)
 }
 
 function sum<K extends string> (items: ReadonlyArray<Record<K, number>>, key: K): number {

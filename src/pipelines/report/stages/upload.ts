@@ -49,9 +49,7 @@ async function checkUpload (ctx: StageContext<ReportState>, { threadMinBytes }: 
 /** Starts the read pass on the arriving file and reports the upload until its last byte is stored. */
 async function readWhileArriving (ctx: StageContext<ReportState>, upload: ArrivingUpload, path: string, shape: string, threadMinBytes: number): Promise<void> {
   const file = need(ctx.state.file, 'the file check')
-  // As for a stored file (validation.ts): cells with line breaks in the sample mean no cut.
-  const splittable = file.encoding === 'utf8' && file.lineEnding !== '\r' && !file.sampleRows.some(row => row.some(cell => cell.includes('\n') || cell.includes('\r')))
-  const read = startArrivingRead(planRead(file, path, ctx.state.options), upload, ctx.signal, { threadMinBytes, splittable, log: ctx.log })
+  const read = startArrivingRead(planRead(file, path, ctx.state.options), upload, ctx.signal, { threadMinBytes })
   ctx.state.arrivingRead = read
   const { expectedBytes } = upload
   let rowsShown = -1
