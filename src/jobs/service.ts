@@ -230,7 +230,7 @@ export function createJobService (options: JobServiceOptions) {
         return job
       }
       // Fields or files after the first file may still make the upload one the job cannot take.
-      const fitting = fits(started.pipeline, upload)
+      const fitting = fits(pipelines, started.pipeline, upload)
       if (fitting !== true) {
         await endUpload(id, fitting)
         await dataDir.removeUploads(id, upload.files)
@@ -369,18 +369,20 @@ function receivedEvent (current: Job, input: JobInput, bytes: number): NewJobEve
   }
 }
 
-/** Whether the whole upload still suits the pipeline its first file started. */
-function fits (pipeline: AnyPipeline, upload: ReceivedUpload): true | AppError {
+/**
+ * Whether the whole upload (the files and fields after its first file too) goes to the pipeline
+ * its first file started: the same choice as for an upload taken whole.
+ */
+function fits (pipelines: ReadonlyMap<string, AnyPipeline>, started: AnyPipeline, upload: ReceivedUpload): true | AppError {
+  let chosen: AnyPipeline
   try {
-    const chosen = choosePipeline(new Map([[pipeline.name, pipeline]]), upload.pipelineName ?? pipeline.name, upload.files)
-    if (upload.pipelineName !== undefined && upload.pipelineName !== chosen.name) throw new AppError('unknown_pipeline', 400, 'unreachable')
-    return true
+    chosen = choosePipeline(pipelines, upload.pipelineName, upload.files)
   } catch (error) {
-    if (error instanceof AppError && error.code === 'unknown_pipeline') {
-      return badRequest('pipeline_after_file', `The ${pipeline.name} pipeline had already started on the file when the form named "${String(upload.pipelineName).slice(0, 40)}". Send the "pipeline" field before the file.`)
-    }
-    return error instanceof AppError ? error : badRequest('invalid_upload', 'The upload does not suit the pipeline its first file started.')
+    if (error instanceof AppError) return error
+    throw error
   }
+  if (chosen.name === started.name) return true
+  return badRequest('pipeline_after_file', `The ${started.name} pipeline had already started on the file when the form named "${chosen.name}". Send the "pipeline" field before the file.`)
 }
 
 /** The code and message a job's `failed` event gets when its upload failed part-way. */

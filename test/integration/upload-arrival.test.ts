@@ -121,6 +121,17 @@ describe('a report job while its upload arrives', () => {
     await eventually(async () => (await uploadsLeft(server)).length === 0)
   }, 60_000)
 
+  it('ends the job when a pipeline named after the file cannot take it, and keeps no file', async () => {
+    const server = await serve()
+    const id = randomUUID()
+    const upload = gradualUpload(server.url, id, [{ file: 'sales.csv', content: salesCsv(20_000).text }, { field: 'pipeline', value: 'intake' }])
+    upload.finish()
+    expect(await upload.answered).toMatchObject({ status: 415, body: { error: 'unsupported_file_type' } })
+    const job = await (await fetch(`${server.url}/api/jobs/${id}`)).json() as Record<string, unknown>
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'unsupported_file_type', stage: 'upload' } })
+    await eventually(async () => (await uploadsLeft(server)).length === 0)
+  }, 60_000)
+
   it('reads the file again when fields sent after it change how it is read', async () => {
     const server = await serve()
     const id = randomUUID()
