@@ -128,6 +128,9 @@ export const tooManyParts = () =>
 export const tooManyFields = () =>
   new AppError('too_many_fields', 413, 'Too many form fields in one upload: at most 100.')
 
+export const pipelineAfterFile = (started: string, named: string) =>
+  new AppError('pipeline_after_file', 400, `The ${started} pipeline had already started on the file when the form named "${named}". Send the "pipeline" field before the file.`)
+
 export const uploadAborted = () =>
   new AppError('upload_aborted', 400, 'The connection closed before the upload finished; send it again.')
 

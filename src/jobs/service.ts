@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path'
 import type { Logger } from '../logger.ts'
-import { AppError, badRequest, insufficientStorage, jobExpired, jobNotFinished, jobNotFound, storageUnavailable, uploadAborted } from '../errors.ts'
+import { AppError, insufficientStorage, jobExpired, jobNotFinished, jobNotFound, pipelineAfterFile, storageUnavailable, uploadAborted } from '../errors.ts'
 import { megabytes } from './arriving-upload.ts'
 import { choosePipeline } from './choose-pipeline.ts'
 import type { DataDir } from './data-dir.ts'
@@ -382,7 +382,7 @@ function fits (pipelines: ReadonlyMap<string, AnyPipeline>, started: AnyPipeline
     throw error
   }
   if (chosen.name === started.name) return true
-  return badRequest('pipeline_after_file', `The ${started.name} pipeline had already started on the file when the form named "${chosen.name}". Send the "pipeline" field before the file.`)
+  return pipelineAfterFile(started.name, chosen.name)
 }
 
 /** The code and message a job's `failed` event gets when its upload failed part-way. */
