@@ -5,10 +5,9 @@
  *
  * MALLOC_MMAP_THRESHOLD_=131072: blocks from 128 KiB up (image and page buffers) are mapped and
  * handed back to the system when freed; a fixed threshold also stops glibc from raising it on its
- * own. It was 32768 while the report read its file after the upload; since the report reads the
- * upload as it arrives, every 64 KiB socket read and file chunk was then an mmap, munmap and a
- * round of page faults: on the 3M-row report 6.9–11.5 s and a 250–252 MB peak, against 4.5–5.4 s
- * and 244–247 MB with 131072 (BENCHMARKS.md).
+ * own. It sits above 64 KiB on purpose: socket reads and file chunks of that size, which a report
+ * read during its upload makes by the thousand, would otherwise each be an mmap, an munmap and a
+ * round of page faults (BENCHMARKS.md compares the two).
  */
 export const MALLOC_TUNING = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' }
 

@@ -25,8 +25,8 @@ const REPORT_JOB_BYTES = 100 * MB
 const READER_BASE_BYTES = 50 * MB
 /**
  * The page reader and the OCR engine are Node processes of their own (one at a time): a second
- * runtime's resident code and heap, which a job holds beside its pages (measured, a job's peak
- * over the idle server was ~200 MB against 171 MB estimated without it).
+ * runtime's resident code and heap, which a job holds beside its pages (without it the estimate
+ * fell short of a job's measured peak).
  */
 const CHILD_PROCESS_BYTES = 50 * MB
 /**

@@ -1,9 +1,8 @@
 /**
  * V8 lets the main thread's young generation grow to two 32 MB semi-spaces on this Node under an
  * allocation burst (a report's validation and finalizing, the job store's JSON), and every page
- * of it stays resident afterwards. The server bounds it: measured without malloc settings, idle
- * RSS −15 MB, after a scan −28 MB, a report's peak −50 MB (two MB semi-spaces; the worker threads
- * set their own through `resourceLimits`). V8 reads the flag only when the isolate is created
+ * of it stays resident afterwards. The server bounds it to small semi-spaces (BENCHMARKS.md,
+ * "Memory", has what that saves; the worker threads set their own through `resourceLimits`). V8 reads the flag only when the isolate is created
  * (`v8.setFlagsFromString` at run time changes nothing), so it comes with the restart
  * (restart.ts). A value the user set, on the command line or in NODE_OPTIONS, is theirs.
  */

@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp, csvForm, type TestApp } from '../support/build-app.ts'
 import { startChildServer, type ChildServer } from '../support/child-server.ts'
 import { eventually, recordStream, type ReceivedEvent } from '../support/event-stream.ts'
+import { gradualUpload } from '../support/gradual-upload.ts'
 import { canMountTmpfs, mountSmallDisk, type SmallDisk } from '../support/small-disk.ts'
 import { createGates, gatedPipeline, instantPipeline } from '../support/test-pipelines.ts'
 
@@ -30,34 +30,13 @@ async function post (url: string, form: FormData, id?: string) {
   return await fetch(`${url}/api/jobs`, { method: 'POST', body: form, headers: id ? { 'x-job-id': id } : {} })
 }
 
-/**
- * An upload whose body arrives in two halves: the request is sent and its first half written,
- * and `finish()` writes the rest. Resolves with the status and body once the server answers.
- */
-function slowUpload (url: string, id: string, fileName: string, content: string) {
-  const boundary = `----stagecast${randomUUID()}`
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`
-  const tail = `\r\n--${boundary}--\r\n`
-  const half = Math.floor(content.length / 2)
-  const req = request(`${url}/api/jobs`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-job-id': id } })
-  const answered = new Promise<{ status: number, body: Record<string, unknown> }>((resolve, reject) => {
-    req.on('response', response => {
-      let text = ''
-      response.on('data', chunk => { text += String(chunk) })
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }))
-    })
-    req.on('error', reject)
-  })
-  req.write(head + content.slice(0, half))
-  return { answered, finish: () => req.end(content.slice(half) + tail) }
-}
-
 describe('one X-Job-Id, two uploads at once', () => {
   it('accepts exactly one; the other gets 409 at once, and the accepted job has only its own file', async () => {
     const server = await serve()
     const id = randomUUID()
     const mine = 'date,region,revenue\n' + Array.from({ length: 2000 }, (_, row) => `2024-01-${String(1 + row % 28).padStart(2, '0')},North,${row}`).join('\n') + '\n'
-    const first = slowUpload(server.url, id, 'mine.csv', mine)
+    const first = gradualUpload(server.url, id, [{ file: 'mine.csv', content: mine }])
+    first.sendUntil(Math.floor(first.bytes / 2))
     // The first upload holds the id as soon as its request arrives, before its file is stored.
     await eventually(async () => (await post(server.url, csvForm('x\n1\n', {}, 'probe.csv'), id)).status === 409)
     const empty = await post(server.url, csvForm('', {}, 'theirs.csv'), id)

@@ -4,7 +4,7 @@
  * the model is loaded; it exits when the server closes the channel.
  *
  * tesseract.js's `createWorker` would start a worker thread inside this process, a second V8
- * isolate with its own malloc arena for nothing (measured: ~15 MB more at a page's peak). Its
+ * isolate with its own malloc arena for nothing, resident at every page's peak. Its
  * worker script is driven here on the main thread instead, with the same Node adapter its
  * thread entry (`src/worker-script/node/index.js`, tesseract.js 7) installs.
  */

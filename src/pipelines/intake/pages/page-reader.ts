@@ -6,8 +6,8 @@
  * page counted by its pixels, see REFERENCE_PAGE_PIXELS)
  * (reopening the document where it was) and memory stays flat however long the document is.
  * It is a process, not a worker thread, because a thread's native allocations stay in glibc's
- * malloc arenas after the thread ends: measured, the server kept ~50–90 MB more after a big page
- * than before it, on top of which the next jobs ran; a process that exits gives back everything.
+ * malloc arenas after the thread ends, under every job that follows (BENCHMARKS.md, "Memory");
+ * a process that exits gives back everything.
  * A page that crashes the reader (out of memory, a decoder bug) fails alone: the next call
  * starts a fresh one.
  */
@@ -34,7 +34,7 @@ export class DocumentOpenFailure extends Error {
   }
 }
 
-/** A small young generation (3 semi-spaces): pdfjs makes few short-lived objects, and each MB here is resident (measured: −25 MB peak vs 32). */
+/** A small young generation (3 MB semi-spaces): pdfjs makes few short-lived objects, and each MB here stays resident. */
 const SEMI_SPACE_MB = 3
 
 const READER_ENTRY = fileURLToPath(new URL('./reader-worker.ts', import.meta.url))

@@ -26,11 +26,10 @@ export function createCheckUpload (options: UploadStageOptions) {
 }
 
 async function checkUpload (ctx: StageContext<ReportState>, { threadMinBytes }: UploadStageOptions): Promise<void> {
-  const first = ctx.files[0]
-  if (!first) throw new JobFailure('no_file', 'No file was uploaded. Send the CSV in the multipart field "file".')
+  const upload = ctx.files[0]
+  if (!upload) throw new JobFailure('no_file', 'No file was uploaded. Send the CSV in the multipart field "file".')
   const arriving = ctx.upload?.isComplete === false ? ctx.upload : undefined
   if (arriving) await arriving.whenBytes(SAMPLE_BYTES)
-  const upload = ctx.files[0] ?? first
   ctx.state.fileName = upload.name
   ctx.state.options = readOptions(ctx.fields)
   const stillArriving = ctx.upload?.isComplete === false
