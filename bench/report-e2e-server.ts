@@ -1,8 +1,10 @@
 /**
  * The server the end-to-end benchmark measures: `src/server.ts`'s app with the report pipeline
  * registered explicitly, so the benchmark does not depend on which pipelines the build ships.
- * Prints `LISTENING <url>` once ready.
+ * Like `src/server.ts` it first restarts itself with its runtime settings (memory/restart.ts),
+ * so what is measured is what ships. Prints `LISTENING <url>` once ready.
  */
+import '../src/memory/apply-runtime-settings.ts'
 import { buildApp } from '../src/app.ts'
 import { useCompileCache } from '../src/compile-cache.ts'
 import { loadConfig } from '../src/config.ts'

@@ -8,17 +8,15 @@
  * local Redis (one deployment per round; peak RSS of each process).
  *
  * The server runs with the Docker image's runtime environment (glibc malloc settings, Node's
- * compile cache). A first, unmeasured run of the job fills the compile cache, as a deployment's
+ * compile cache) and, like `src/server.ts`, restarts itself once with its runtime settings. A first, unmeasured run of the job fills the compile cache, as a deployment's
  * first job does. Then ROUNDS rounds, each a bare read (the faster of two) and the job on a
  * fresh server process: a shared VM varies by ±30% from minute to minute, so the table gives every
- * round, the median speed and the highest peak. The file is sent the way `curl -F` sends it: one
- * multipart body streamed from disk.
+ * round, the median speed and the highest peak. The file is sent by `curl -F`.
  *
  *   node bench/report-e2e.ts [rows] [rounds] [--redis]
  */
 import { spawn } from 'node:child_process'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { request } from 'node:http'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,7 +85,10 @@ function withoutImageEnv (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest
 }
 
-/** `withImageEnv: false` starts the server as a bare `node` command would: no compile cache, default malloc. */
+/**
+ * `withImageEnv: false` starts the server as `npm start` on a bare machine would: no compile
+ * cache, and the malloc settings only from its own restart (memory/restart.ts).
+ */
 async function startServer (withImageEnv = true) {
   const dataDir = join(dir, 'data')
   const child = spawn(process.execPath, [fileURLToPath(new URL('./report-e2e-server.ts', import.meta.url))], {
@@ -104,24 +105,20 @@ async function startServer (withImageEnv = true) {
   return { child, url }
 }
 
-/** Posts the file as multipart/form-data streamed from disk; resolves with the status and body. */
-async function upload (url: string, id: string, bytes: number): Promise<{ status: number, body: string }> {
-  const boundary = `----stagecast${crypto.randomUUID()}`
-  // The pipeline is named (before the file, as a form should): a Redis deployment's workers may have others.
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="pipeline"\r\n\r\nreport\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`)
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + bytes + tail.length, 'x-job-id': id }
-    }, response => {
-      let body = ''
-      response.setEncoding('utf8').on('data', (chunk: string) => { body += chunk }).on('end', () => resolve({ status: response.statusCode ?? 0, body }))
-    })
-    req.on('error', reject)
-    req.write(head)
-    createReadStream(csv).on('error', reject).on('end', () => req.end(tail)).pipe(req, { end: false })
-  })
+/**
+ * Posts the file with curl itself (`-F`: one multipart body streamed from disk; the pipeline is
+ * named before the file, as a form should, since a Redis deployment's workers may have others).
+ * A Node client piping the file took several times curl's CPU on the same two cores as the
+ * server; a real client is on another machine. Resolves with the status and body.
+ */
+async function upload (url: string, id: string): Promise<{ status: number, body: string }> {
+  const curl = spawn('curl', ['-sS', '-o', '-', '-w', '\n%{http_code}', '-H', `x-job-id: ${id}`, '-F', 'pipeline=report', '-F', `file=@${csv};type=text/csv`, `${url}/api/jobs`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let output = ''
+  curl.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  const code = await new Promise<number | null>((resolve, reject) => curl.once('error', reject).once('close', resolve))
+  if (code !== 0) throw new Error(`curl exited with ${code}`)
+  const cut = output.lastIndexOf('\n')
+  return { status: Number(output.slice(cut + 1)), body: output.slice(0, cut) }
 }
 
 /** Peak resident memory of a process so far (VmHWM), in MB. */
@@ -141,7 +138,7 @@ interface JobRun {
 }
 
 /** Uploads the file and follows the job's stream to its end. */
-async function runJob (url: string, bytes: number): Promise<JobRun> {
+async function runJob (url: string): Promise<JobRun> {
   const id = crypto.randomUUID()
   const progressTimes: number[] = []
   const stages: string[] = []
@@ -160,7 +157,7 @@ async function runJob (url: string, bytes: number): Promise<JobRun> {
     for (const type of ['complete', 'failed']) source.addEventListener(type, event => { source.close(); resolve({ type, data: event.data }) })
   })
   const started = performance.now()
-  const response = await upload(url, id, bytes)
+  const response = await upload(url, id)
   if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${response.body}`)
   const uploaded = performance.now()
   const end = await done
@@ -219,13 +216,13 @@ async function deploy (withImageEnv: boolean): Promise<Deployment> {
 }
 
 /** One bare read (the faster of two, so page-cache or load luck cannot flatter the ratio) and one job. */
-async function measureRound (bytes: number, withImageEnv = true): Promise<Round> {
+async function measureRound (withImageEnv = true): Promise<Round> {
   const bare = Math.min(await bareRead(), await bareRead())
   const deployment = await deploy(withImageEnv)
   try {
     const idleRss = await peakRss(deployment.apiPid)
     const workerIdle = deployment.workerPid ? await peakRss(deployment.workerPid) : 0
-    const run = await runJob(deployment.url, bytes)
+    const run = await runJob(deployment.url)
     const gaps = run.progressTimes.slice(1).map((time, i) => time - (run.progressTimes[i] as number))
     return {
       bare,
@@ -253,16 +250,16 @@ try {
   const bytes = (await stat(csv)).size
   console.log('warm-up run (fills the compile cache)…')
   const first = await deploy(true)
-  await runJob(first.url, bytes)
+  await runJob(first.url)
   await first.stop()
   const rounds: Round[] = []
   for (let round = 1; round <= ROUNDS; round++) {
-    rounds.push(await measureRound(bytes))
+    rounds.push(await measureRound())
     const last = rounds.at(-1) as Round
     console.log(`round ${round}: bare ${last.bare.toFixed(2)} s, job ${last.run.seconds.toFixed(2)} s, ${rssText(last)}`)
   }
   // For comparison only: the same job on a server started without the image's environment.
-  const plain = await measureRound(bytes, false)
+  const plain = await measureRound(false)
   const ratio = median(rounds.map(round => round.bare / round.run.seconds))
   const peak = Math.max(...rounds.map(highestRss))
   const firstProgress = median(rounds.map(round => round.run.firstProgressSeconds))
@@ -285,7 +282,7 @@ try {
     ['stages seen', (rounds[0] as Round).run.stages.join(' → ')]
   ])
   const where = REDIS_MODE ? 'Redis mode: one API instance and one worker process (`src/worker.ts`) on the local Redis and a shared DATA_DIR, a new deployment per round. ' : ''
-  const about = `${where}The server runs with the Docker image's environment (${MALLOC_TUNING_LABEL}, NODE_COMPILE_CACHE), after one unmeasured run of the job that fills the compile cache. Each round is a bare papaparse read of the file (the faster of two: the ceiling) and the job on a fresh server process, the file streamed as \`curl -F\` sends it; targets are checked on the median speed and the highest peak. One more round without the image's environment is shown for comparison.`
+  const about = `${where}The server runs with the Docker image's environment (${MALLOC_TUNING_LABEL}, NODE_COMPILE_CACHE), after one unmeasured run of the job that fills the compile cache. Each round is a bare papaparse read of the file (the faster of two: the ceiling) and the job on a fresh server process, the file sent by \`curl -F\`; the server restarts itself once with its runtime settings (\`--max-semi-space-size=2\` for its main thread), as \`src/server.ts\` does; targets are checked on the median speed and the highest peak. One more round without the image's environment (no compile cache) is shown for comparison.`
   console.log(output)
   const args = process.argv.slice(2).join(' ')
   record(`Report: ${ROWS.toLocaleString('en-US')}-row CSV end to end${REDIS_MODE ? ' (Redis: API instance + worker)' : ''}`, `node bench/report-e2e.ts${args ? ` ${args}` : ''}`, `${about}\n\n${output}`, startedOn)

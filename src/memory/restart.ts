@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { mallocRestartEnv } from './malloc-env.ts'
-import { youngGenerationArgs } from './young-generation.ts'
+import { BOUND_BY_RESTART, youngGenerationArgs } from './young-generation.ts'
 
 function isGlibc (): boolean {
   try {
@@ -24,8 +24,9 @@ export function restartWithRuntimeSettings (): void {
   const env = mallocRestartEnv(process.env, { platform: process.platform, glibc: process.platform === 'linux' && isGlibc(), canExec: true })
   const v8Args = youngGenerationArgs(process.execArgv, process.env.NODE_OPTIONS)
   if (!env && v8Args.length === 0) return
+  const restartEnv = { ...(env ?? process.env), ...(v8Args.length > 0 && { [BOUND_BY_RESTART]: '1' }) }
   try {
-    execve(process.execPath, [process.execPath, ...v8Args, ...process.execArgv, ...process.argv.slice(1)], env ?? process.env)
+    execve(process.execPath, [process.execPath, ...v8Args, ...process.execArgv, ...process.argv.slice(1)], restartEnv)
   } catch (error) {
     // Not fatal: the server fits its budget without them.
     console.error(`stagecast: could not restart with its runtime settings (${(error as Error).message}); continuing without them.`)

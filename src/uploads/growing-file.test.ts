@@ -45,6 +45,25 @@ describe('readGrowingFile', () => {
     await expect(collect(readGrowingFile(path, { finalBytes: () => 10, chunkBytes: 4 }))).rejects.toThrow(/ended at 3 bytes, short of the 10/)
   })
 
+  it('reads a part from its start offset', async () => {
+    const path = await fileWith('abcdefghij')
+    expect(await collect(readGrowingFile(path, { finalBytes: () => 8, chunkBytes: 4, start: 3 }))).toBe('defgh')
+  })
+
+  it('holds at holdAt until its end is known, then reads on to it', async () => {
+    const path = await fileWith('abcdefghij')
+    const part: { end?: number } = {}
+    const seen: string[] = []
+    const reading = (async () => {
+      for await (const chunk of readGrowingFile(path, { finalBytes: () => part.end, chunkBytes: 4, holdAt: 5 })) seen.push(chunk.toString())
+    })()
+    await new Promise(resolve => setTimeout(resolve, 30))
+    expect(seen.join('')).toBe('abcde')
+    part.end = 7
+    await reading
+    expect(seen.join('')).toBe('abcdefg')
+  })
+
   it('stops waiting when its signal aborts', async () => {
     const path = await fileWith('abc')
     const controller = new AbortController()

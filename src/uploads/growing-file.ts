@@ -12,31 +12,41 @@ import { setTimeout as sleep } from 'node:timers/promises'
 const POLL_MS = 5
 
 export interface GrowingFileOptions {
-  /** The file's final size once every byte is stored; undefined while it still grows. */
+  /**
+   * Where the read ends, once known: the file's final size once every byte is stored (or, for a
+   * part of the file, the end of that part); undefined while it still grows.
+   */
   finalBytes: () => number | undefined
   chunkBytes: number
   signal?: AbortSignal
+  /** The first byte to read (default 0). */
+  start?: number
+  /**
+   * For a part whose end is decided while it is read: bytes from this offset on are not read
+   * until `finalBytes` is known, since they may belong to the next part's reader.
+   */
+  holdAt?: number
 }
 
 /** Yields the file's bytes in order, as they are written, until its final size is reached. */
-export async function * readGrowingFile (path: string, { finalBytes, chunkBytes, signal }: GrowingFileOptions): AsyncGenerator<Buffer> {
+export async function * readGrowingFile (path: string, { finalBytes, chunkBytes, signal, start = 0, holdAt }: GrowingFileOptions): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r')
   try {
-    let position = 0
+    let position = start
     for (;;) {
       signal?.throwIfAborted()
       const final = finalBytes()
       if (final !== undefined && position >= final) return
-      const length = final === undefined ? chunkBytes : Math.min(chunkBytes, final - position)
-      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(length), 0, length, position)
-      if (bytesRead === 0) {
-        if (final !== undefined) throw new Error(`The upload ended at ${position} bytes, short of the ${final} it was said to have`)
-        // Aborted mid-wait: throw the caller's reason, not the timer's AbortError.
-        await sleep(POLL_MS, undefined, signal ? { signal } : {}).catch((error: unknown) => { signal?.throwIfAborted(); throw error })
+      const length = Math.min(chunkBytes, (final ?? holdAt ?? Number.POSITIVE_INFINITY) - position)
+      const { bytesRead, buffer } = length > 0 ? await handle.read(Buffer.allocUnsafe(length), 0, length, position) : { bytesRead: 0, buffer: undefined }
+      if (bytesRead > 0 && buffer) {
+        position += bytesRead
+        yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead)
         continue
       }
-      position += bytesRead
-      yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead)
+      if (final !== undefined) throw new Error(`The upload ended at ${position} bytes, short of the ${final} it was said to have`)
+      // Aborted mid-wait: throw the caller's reason, not the timer's AbortError.
+      await sleep(POLL_MS, undefined, signal ? { signal } : {}).catch((error: unknown) => { signal?.throwIfAborted(); throw error })
     }
   } finally {
     await handle.close()

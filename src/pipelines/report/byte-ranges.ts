@@ -7,7 +7,8 @@
 import { open } from 'node:fs/promises'
 import type { ByteRange } from './csv-stream.ts'
 
-const PROBE_BYTES = 64 * 1024
+/** Bytes looked at per read while looking for a line feed (lines are far shorter). */
+export const PROBE_BYTES = 64 * 1024
 const LINE_FEED = 0x0a
 
 export async function planRanges (path: string, bytes: number, count: number): Promise<ByteRange[]> {
@@ -24,6 +25,19 @@ export async function planRanges (path: string, bytes: number, count: number): P
     await file.close()
   }
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? bytes, header: i === 0 }))
+}
+
+/**
+ * For a file still arriving: the offset just after the first line feed at or after `from` among
+ * its first `bytes` (those on disk); null when they have none.
+ */
+export async function lineStartAfter (path: string, from: number, bytes: number): Promise<number | null> {
+  const file = await open(path, 'r')
+  try {
+    return await nextLineStart(file, Buffer.allocUnsafe(PROBE_BYTES), from, bytes)
+  } finally {
+    await file.close()
+  }
 }
 
 /** The offset just after the first line feed at or after `from`; null when the rest has none. */

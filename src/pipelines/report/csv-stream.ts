@@ -31,15 +31,18 @@ export type TextShape = Pick<FileShape, 'encoding' | 'delimiter' | 'lineEnding'>
 export interface ByteRange {
   /** First byte: the file's start, or the byte after a line feed. */
   start: number
-  /** One past the last byte. */
-  end: number
+  /** One past the last byte; for a file still arriving, unknown until the read learns it (FinalBytes). */
+  end?: number
+  /** For a file still arriving, whose range ends where the next begins: read no further than this until that is known. */
+  holdAt?: number
   /** Whether the range begins with the header row (only the first one does). */
   header: boolean
 }
 
 /**
- * The file's final size while it is still being uploaded (undefined until the upload is
- * complete): the read then follows the file as it grows (uploads/growing-file.ts).
+ * Where the read of a file still being uploaded ends (undefined until that is known): the file's
+ * final size, or the end of the range being read. The read follows the file as it grows
+ * (uploads/growing-file.ts).
  */
 export type FinalBytes = () => number | undefined
 
@@ -53,8 +56,8 @@ export type FinalBytes = () => number | undefined
 export function openText (path: string, encoding: FileShape['encoding'], range?: ByteRange, finalBytes?: FinalBytes): { text: AsyncIterable<string>, bytesRead: () => number, close: () => void } {
   const stopped = new AbortController()
   const file: AsyncIterable<Buffer> = finalBytes
-    ? readGrowingFile(path, { finalBytes, chunkBytes: CHUNK_BYTES, signal: stopped.signal })
-    : createReadStream(path, { highWaterMark: CHUNK_BYTES, ...(range && { start: range.start, end: range.end - 1 }) })
+    ? readGrowingFile(path, { finalBytes, chunkBytes: CHUNK_BYTES, signal: stopped.signal, start: range?.start ?? 0, ...(range?.holdAt !== undefined && { holdAt: range.holdAt }) })
+    : createReadStream(path, { highWaterMark: CHUNK_BYTES, ...(range && { start: range.start, ...(range.end !== undefined && { end: range.end - 1 }) }) })
   const decoder = new TextDecoder(decoderLabel(encoding), { ignoreBOM: true })
   let bytesRead = 0
   async function * decode (): AsyncGenerator<string> {

@@ -35,7 +35,7 @@ export function createReportPipeline ({ maxGroups, readThreads = 2 }: ReportPipe
     createState: createReportState,
     artifacts: REPORT_ARTIFACTS,
     stages: [
-      { name: 'upload', title: 'Checking the file', endPercent: 5, run: createCheckUpload({ threadMinBytes: THREAD_MIN_BYTES }) },
+      { name: 'upload', title: 'Checking the file', endPercent: 5, run: createCheckUpload({ threadMinBytes: THREAD_MIN_BYTES, readThreads }) },
       { name: 'validation', title: 'Reading and validating rows', endPercent: 15, run: createValidateRows({ readThreads }) },
       { name: 'preparing', title: 'Building period series', endPercent: 25, run: createPrepareSeries(maxGroups) },
       { name: 'forecasting', title: 'Forecasting overall totals', endPercent: 50, run: forecastOverall },

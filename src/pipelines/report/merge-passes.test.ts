@@ -152,6 +152,7 @@ describe('mergePasses', () => {
     const whole = await readPass(input, never, ignore)
     const threaded = await readPassOnThreads(input, { threads: 2, bytes: input.bytes }, never, ignore)
     expect(view(threaded)).toEqual(view(whole))
+    expect(threaded.parts).toBe(1)
   })
 
   it('folds a later range\'s new groups into the overflow bucket once the limit is reached, as one pass does', async () => {
@@ -211,6 +212,7 @@ describe('readPassOnThreads', () => {
     const seen: number[] = []
     const threaded = await readPassOnThreads(input, { threads: 2, bytes: input.bytes }, never, bytes => seen.push(bytes))
     expect(view(threaded)).toEqual(view(whole))
+    expect(threaded.parts).toBe(2)
     expect(seen.at(-1)).toBe(input.bytes)
   })
 })

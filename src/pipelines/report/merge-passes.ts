@@ -63,7 +63,7 @@ export function mergePasses (passes: readonly PassOutput[], setup: Pick<Aggregat
       dropped: pass.warnings.dropped
     })
   })
-  return { data, warnings: warnings.snapshot(), rows, endedInQuotes: last.endedInQuotes }
+  return { data, warnings: warnings.snapshot(), rows, endedInQuotes: last.endedInQuotes, parts: passes.length }
 }
 
 const overflowed = (groups: GroupTotalsData | null) => (groups?.overflowRows ?? 0) > 0

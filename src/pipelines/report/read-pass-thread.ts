@@ -25,32 +25,66 @@ export const YOUNG_GENERATION_MB = 24
 export interface ThreadedPassOptions {
   /** Threads to read with; 1 reads the whole file on one thread. */
   threads: number
-  /** The file's size in bytes (for a file still arriving: what is there, or expected). */
+  /** The file's size in bytes. */
   bytes: number
-  /** For a file still being uploaded (`input.arriving`): its final size, once known. One thread reads it. */
-  finalBytes?: Promise<number>
 }
 
-export async function readPassOnThreads (input: PassInput, { threads, bytes, finalBytes }: ThreadedPassOptions, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
-  if (input.arriving) {
-    if (!finalBytes) throw new Error('A pass over an arriving file needs its final size')
-    return runOnThread(input, signal, onProgress, finalBytes)
-  }
-  // Ranges are cut at line feed bytes, which only works this simply for UTF-8 with \n or \r\n.
-  const splittable = threads > 1 && input.shape.encoding === 'utf8' && input.shape.lineEnding !== '\r'
-  const ranges = splittable ? await planRanges(input.path, bytes, threads) : []
+/** Whether the file can be cut into byte ranges at line feed bytes: UTF-8 with \n or \r\n line ends. */
+export const splittable = (shape: PassInput['shape']): boolean => shape.encoding === 'utf8' && shape.lineEnding !== '\r'
+
+export async function readPassOnThreads (input: PassInput, { threads, bytes }: ThreadedPassOptions, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+  const ranges = threads > 1 && splittable(input.shape) ? await planRanges(input.path, bytes, threads) : []
   if (ranges.length > 1) {
     const progress = ranges.map(() => ({ bytesRead: 0, rows: 0 }))
-    const report = () => onProgress(sum(progress, 'bytesRead'), sum(progress, 'rows'))
-    const passes = await allOrNothing(ranges.map((range, index) => (rangeSignal: AbortSignal) => runOnThread({ ...input, range }, rangeSignal, (bytesRead, rows) => {
-      progress[index] = { bytesRead, rows }
-      report()
-    })), signal)
+    const passes = await allOrNothing(ranges.map((range, index) => (rangeSignal: AbortSignal) => runOnThread({ ...input, range }, rangeSignal, track(progress, index, onProgress))), signal)
     const merged = mergePasses(passes, input.setup)
     if (merged) return merged
     // Rare (see merge-passes.ts): read again in one pass rather than risk a different answer.
   }
   return runOnThread(input, signal, onProgress)
+}
+
+export interface ArrivingPassOptions {
+  /** The file's final size, once its upload is complete. */
+  finalBytes: Promise<number>
+  /**
+   * To read in two parts: the second starts just after the first line feed at or after `near`
+   * (`secondPartStart`, once that much has arrived; null when there is none), and the first
+   * ends there.
+   */
+  split?: { near: number, secondPartStart: Promise<number | null> }
+}
+
+/**
+ * A file still being uploaded (`input.arriving`). One thread starts on its first bytes; with
+ * `split`, a second one reads from the middle as the rest arrives, and the first stops where the
+ * second began. So when the last byte arrives, what is left to read is shared by two threads.
+ * Parts that cannot be merged (merge-passes.ts) are read again in one pass once the upload is
+ * complete.
+ */
+export async function readArrivingOnThreads (input: PassInput, { finalBytes, split }: ArrivingPassOptions, signal: AbortSignal, onProgress: PassProgress): Promise<PassOutput> {
+  if (!split) return runOnThread(input, signal, onProgress, finalBytes)
+  const { near, secondPartStart } = split
+  const progress = [{ bytesRead: 0, rows: 0 }, { bytesRead: 0, rows: 0 }]
+  const passes = await allOrNothing<PassOutput | null>([
+    // Until the second part's start is known, the first may not read past `near`.
+    partSignal => runOnThread({ ...input, range: { start: 0, header: true, holdAt: near } }, partSignal, track(progress, 0, onProgress), secondPartStart.then(start => start ?? finalBytes)),
+    partSignal => secondPartStart.then(start => start === null ? null : runOnThread({ ...input, range: { start, header: false } }, partSignal, track(progress, 1, onProgress), finalBytes))
+  ], signal)
+  const [first, second] = passes as [PassOutput, PassOutput | null]
+  if (!second) return first
+  const merged = mergePasses([first, second], input.setup)
+  if (merged) return merged
+  await finalBytes
+  return runOnThread({ ...input, arriving: false }, signal, onProgress)
+}
+
+/** A progress callback for part `index` of a read in parts, reporting the sum over the parts. */
+function track (progress: Array<{ bytesRead: number, rows: number }>, index: number, onProgress: PassProgress): PassProgress {
+  return (bytesRead, rows) => {
+    progress[index] = { bytesRead, rows }
+    onProgress(sum(progress, 'bytesRead'), sum(progress, 'rows'))
+  }
 }
 
 function sum<K extends string> (items: ReadonlyArray<Record<K, number>>, key: K): number {

@@ -2,7 +2,7 @@
  * Worker-thread entry for read-pass-thread.ts: runs the read pass on the input it was started
  * with, posts progress at most every PROGRESS_MS and once more at the end, then the result with
  * its buffers moved, not copied. A failure surfaces as the worker's `error` event. For a file
- * still being uploaded the parent sends its final size when the upload is complete.
+ * still being uploaded the parent sends where the read ends once that is known.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { transferables } from './aggregate-data.ts'
@@ -12,7 +12,10 @@ export type PassMessage =
   | { type: 'progress', bytesRead: number, rows: number }
   | { type: 'done', output: PassOutput }
 
-/** From the parent, for a file still being uploaded: its final size, once the upload is complete. */
+/**
+ * From the parent, for a file still being uploaded: where this thread's read ends, once known —
+ * the file's final size, or where the next thread's part begins.
+ */
 export interface FinalBytesMessage { type: 'final-bytes', bytes: number }
 
 const PROGRESS_MS = 50

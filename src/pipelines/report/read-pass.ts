@@ -26,6 +26,8 @@ export interface PassOutput {
   rows: number
   /** The text ended inside a quoted field (see StreamSummary). */
   endedInQuotes: boolean
+  /** How many parts of the file, each read on its own thread, this was merged from (1: one pass). */
+  parts: number
 }
 
 /** Called after each chunk with the bytes read so far and the rows handed over so far. */
@@ -48,5 +50,5 @@ export async function readPass ({ path, shape, setup, range, arriving }: PassInp
       warnings.add({ code: 'line_too_long', message: `The row is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB (no spreadsheet cell holds that much); it was skipped unread.`, row })
     }
   }, range, arriving ? finalBytes : undefined)
-  return { data: aggregator.snapshot(), warnings: warnings.snapshot(), ...summary }
+  return { data: aggregator.snapshot(), warnings: warnings.snapshot(), ...summary, parts: 1 }
 }

@@ -17,6 +17,8 @@ import type { ReportDocument } from '../result.ts'
 const HEAP_LIMIT_MB = 192
 const YOUNG_GENERATION_MB = 16
 const IDLE_MS = 2000
+/** How long a thread started ahead of its report waits for it (the forecasts of many groups take seconds). */
+const WARM_IDLE_MS = 15_000
 
 export type PdfWriterReply = { id: number, ok: true } | { id: number, ok: false, message: string }
 
@@ -66,12 +68,28 @@ async function writeNow (report: ReportDocument, path: string, signal: AbortSign
     })
   } finally {
     signal.removeEventListener('abort', onAbort)
-    idleTimer = setTimeout(() => {
-      const idle = worker
-      worker = null
-      void idle?.terminate()
-    }, IDLE_MS)
+    endWhenIdleFor(IDLE_MS)
   }
+}
+
+function endWhenIdleFor (ms: number): void {
+  clearTimeout(idleTimer)
+  idleTimer = setTimeout(() => {
+    const idle = worker
+    worker = null
+    void idle?.terminate()
+  }, ms)
+}
+
+/**
+ * Starts the thread ahead of the report that will need it: the forecasts before it run on the
+ * main thread and leave a core free, so pdfkit loads there meanwhile instead of after them. A
+ * thread nobody writes with ends after WARM_IDLE_MS.
+ */
+export function warmReportPdfWriter (): void {
+  if (worker) return
+  worker = startWorker()
+  endWhenIdleFor(WARM_IDLE_MS)
 }
 
 export function writeReportPdfInThread (report: ReportDocument, path: string, signal: AbortSignal): Promise<void> {

@@ -1,10 +1,12 @@
 /**
  * Stages `forecasting` (overall, →50%), `regional` (→60%) and `departmental` (→70%): one
- * backtested forecast per measure and series, with progress per series.
+ * backtested forecast per measure and series, with progress per series. The report's PDF writer
+ * starts meanwhile (pdf/write-in-thread.ts).
  */
 import type { StageContext } from '../../../jobs/pipeline.ts'
 import type { Forecast, SeriesInput } from '../forecast.ts'
 import { forecastMany } from '../forecast-pool.ts'
+import { warmReportPdfWriter } from '../pdf/write-in-thread.ts'
 import { SEASON_LENGTH } from '../periods.ts'
 import type { GroupSeries } from '../series.ts'
 import { need, type ReportState } from '../state.ts'
@@ -29,6 +31,7 @@ async function run (ctx: StageContext<ReportState>, jobs: Job[], what: string): 
 }
 
 export async function forecastOverall (ctx: StageContext<ReportState>): Promise<void> {
+  warmReportPdfWriter()
   const series = need(ctx.state.series, 'the period series')
   const jobs = series.measures.map((measure, m) => ({ series: 'Overall', measure: measure.name, values: series.overall[m] as Float64Array }))
   const forecasts = await run(ctx, jobs, 'overall')

@@ -19,13 +19,15 @@ const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon'
 export interface UploadStageOptions {
   /** From this expected size a pass over an arriving file runs on a worker thread. */
   threadMinBytes: number
+  /** Most threads one file is read with (config REPORT_READ_THREADS). */
+  readThreads: number
 }
 
 export function createCheckUpload (options: UploadStageOptions) {
   return (ctx: StageContext<ReportState>) => checkUpload(ctx, options)
 }
 
-async function checkUpload (ctx: StageContext<ReportState>, { threadMinBytes }: UploadStageOptions): Promise<void> {
+async function checkUpload (ctx: StageContext<ReportState>, options: UploadStageOptions): Promise<void> {
   const upload = ctx.files[0]
   if (!upload) throw new JobFailure('no_file', 'No file was uploaded. Send the CSV in the multipart field "file".')
   const arriving = ctx.upload?.isComplete === false ? ctx.upload : undefined
@@ -41,14 +43,14 @@ async function checkUpload (ctx: StageContext<ReportState>, { threadMinBytes }: 
   const delimiter = DELIMITER_NAMES[file.delimiter] ?? JSON.stringify(file.delimiter)
   const shape = `${file.header.length} columns, ${delimiter}-separated, ${file.encoding === 'utf8' ? 'UTF-8' : file.encoding}`
   ctx.log.info({ bytes: file.bytes, encoding: file.encoding, bom: file.bom, delimiter, columns: file.header.length, stillArriving }, 'report file checked')
-  if (arriving && stillArriving) await readWhileArriving(ctx, arriving, upload.path, shape, threadMinBytes)
+  if (arriving && stillArriving) await readWhileArriving(ctx, arriving, upload.path, shape, options)
   ctx.progress(1, shape, { bytes: file.bytes, columns: file.header.length })
 }
 
 /** Starts the read pass on the arriving file and reports the upload until its last byte is stored. */
-async function readWhileArriving (ctx: StageContext<ReportState>, upload: ArrivingUpload, path: string, shape: string, threadMinBytes: number): Promise<void> {
+async function readWhileArriving (ctx: StageContext<ReportState>, upload: ArrivingUpload, path: string, shape: string, { threadMinBytes, readThreads }: UploadStageOptions): Promise<void> {
   const file = need(ctx.state.file, 'the file check')
-  const read = startArrivingRead(planRead(file, path, ctx.state.options), upload, ctx.signal, { threadMinBytes })
+  const read = startArrivingRead(planRead(file, path, ctx.state.options), upload, ctx.signal, { threadMinBytes, threads: readThreads })
   ctx.state.arrivingRead = read
   const { expectedBytes } = upload
   let rowsShown = -1

@@ -7,6 +7,7 @@
  * usable remains.
  */
 import { JobFailure } from '../../../errors.ts'
+import { prepareAugurs } from '../augurs.ts'
 import type { StageContext } from '../../../jobs/pipeline.ts'
 import { summarizeBadCells } from '../bad-cells.ts'
 import { readOptions } from '../options.ts'
@@ -48,7 +49,11 @@ async function validateRows (ctx: StageContext<ReportState>, readThreads: number
     fraction = Math.max(fraction, bytesRead / file.bytes)
     ctx.progress(fraction, `Read ${rows.toLocaleString('en-US')} rows`, { rows, bytesRead, bytes: file.bytes })
   }
+  // The forecasts and analytics after this stage need augurs' WebAssembly compiled; V8 compiles
+  // it on background threads meanwhile, so they need not wait for it when they start.
+  prepareAugurs('mstl', 'ets', 'outlier', 'changepoint').catch(() => { /* the forecasting stage compiles again and reports */ })
   const pass = await passFromUpload(state, plan, onProgress) ?? await readStoredFile(ctx, plan, file, readThreads, threadMinBytes, onProgress)
+  ctx.log.info({ rows: pass.rows, threads: pass.parts }, 'report rows read')
   state.warnings.absorb(pass.warnings)
   const data = pass.data
   const { roles, decimal, dayOrderHint } = plan
