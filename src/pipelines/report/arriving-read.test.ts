@@ -28,14 +28,15 @@ function salesCsv (rows: number): string {
  * An upload arriving on disk in pieces, as the receiver writes it: the file grows while the read
  * runs, and `complete` resolves with the input once the last piece is written.
  */
-async function arrivingFile (content: string, pieces: number) {
+async function arrivingFile (content: string, pieces: number, { failAfter = Number.POSITIVE_INFINITY } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'arriving-read-'))
   dirs.push(dir)
   const path = join(dir, '1.upload')
   const bytes = Buffer.from(content)
   const pieceBytes = Math.ceil(bytes.length / pieces)
   await writeFile(path, bytes.subarray(0, pieceBytes))
-  const { promise: complete, resolve } = Promise.withResolvers<JobInput>()
+  const { promise: complete, resolve, reject } = Promise.withResolvers<JobInput>()
+  complete.catch(() => {})
   const state = { complete: false }
   const file = { name: 'sales.csv', path, type: 'text/csv', bytes: bytes.length }
   const upload: ArrivingUpload = {
@@ -45,14 +46,15 @@ async function arrivingFile (content: string, pieces: number) {
     complete,
     bytesOnDisk: async () => (await stat(path)).size,
     async whenBytes (wanted) {
-      while (!state.complete && (await stat(path)).size < wanted) await new Promise(resolve => setTimeout(resolve, 2))
+      while (!state.complete && (await stat(path)).size < wanted) await Promise.race([complete, new Promise(resolve => setTimeout(resolve, 2))])
     },
     whileArriving: async () => await complete,
     close: () => {}
   }
   const sending = (async () => {
-    for (let start = pieceBytes; start < bytes.length; start += pieceBytes) {
+    for (let start = pieceBytes, piece = 1; start < bytes.length; start += pieceBytes, piece++) {
       await new Promise(resolve => setTimeout(resolve, 5))
+      if (piece === failAfter) return reject(new Error('The client went away'))
       await appendFile(path, bytes.subarray(start, start + pieceBytes))
     }
     state.complete = true
@@ -84,5 +86,16 @@ describe('the read of an arriving file', () => {
     expect(arriving.warnings.kept.map(warning => warning.row)).toEqual([1002, rows - 998])
     // Both parts reported: the sum of their rows reached the whole file.
     expect(Math.max(...progress)).toBe(rows)
+  }, 30_000)
+
+  it('stops both threads when the upload fails part-way and the job is stopped', async () => {
+    const { path, upload, sending } = await arrivingFile(salesCsv(60_000), 40, { failAfter: 30 })
+    const plan = planRead(await sniffFile(path, true), path, readOptions({}))
+    const job = new AbortController()
+    const read = startArrivingRead(plan, upload, job.signal, { threadMinBytes: 64 * 1024, threads: 2 })
+    // As the runner does when the upload ends the job.
+    upload.complete.catch(() => job.abort(new Error('The client went away')))
+    await sending
+    await expect(read.pass).rejects.toThrow('The client went away')
   }, 30_000)
 })

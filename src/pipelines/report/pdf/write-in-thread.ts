@@ -15,7 +15,8 @@ import type { ReportDocument } from '../result.ts'
 
 /** A report's layout needs a few MB of heap; the font tables ~40 MB. */
 const HEAP_LIMIT_MB = 192
-const YOUNG_GENERATION_MB = 16
+/** Small: the thread lives beside the forecasts, at the report's memory peak, and a layout's garbage is little. */
+const YOUNG_GENERATION_MB = 8
 const IDLE_MS = 2000
 /** How long a thread started ahead of its report waits for it (the forecasts of many groups take seconds). */
 const WARM_IDLE_MS = 15_000
