@@ -17,7 +17,8 @@ async function fileWith (content: string) {
 
 async function collect (source: AsyncIterable<Buffer>): Promise<string> {
   const chunks: Buffer[] = []
-  for await (const chunk of source) chunks.push(chunk)
+  // Copied: the reader reuses its buffer for the next chunk.
+  for await (const chunk of source) chunks.push(Buffer.from(chunk))
   return Buffer.concat(chunks).toString()
 }
 

@@ -28,9 +28,14 @@ export interface GrowingFileOptions {
   holdAt?: number
 }
 
-/** Yields the file's bytes in order, as they are written, until its final size is reached. */
+/**
+ * Yields the file's bytes in order, as they are written, until its final size is reached. Every
+ * chunk is read into the same buffer, so a consumer must be done with a chunk (decoded or copied
+ * it) before it asks for the next: a read of hundreds of MB then makes no garbage of its own.
+ */
 export async function * readGrowingFile (path: string, { finalBytes, chunkBytes, signal, start = 0, holdAt }: GrowingFileOptions): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r')
+  const chunk = Buffer.allocUnsafe(chunkBytes)
   try {
     let position = start
     for (;;) {
@@ -38,10 +43,10 @@ export async function * readGrowingFile (path: string, { finalBytes, chunkBytes,
       const final = finalBytes()
       if (final !== undefined && position >= final) return
       const length = Math.min(chunkBytes, (final ?? holdAt ?? Number.POSITIVE_INFINITY) - position)
-      const { bytesRead, buffer } = length > 0 ? await handle.read(Buffer.allocUnsafe(length), 0, length, position) : { bytesRead: 0, buffer: undefined }
-      if (bytesRead > 0 && buffer) {
+      const { bytesRead } = length > 0 ? await handle.read(chunk, 0, length, position) : { bytesRead: 0 }
+      if (bytesRead > 0) {
         position += bytesRead
-        yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead)
+        yield chunk.subarray(0, bytesRead)
         continue
       }
       if (final !== undefined) throw new Error(`The upload ended at ${position} bytes, short of the ${final} it was said to have`)
