@@ -268,6 +268,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
 
   return {
     kind: 'sqlite',
+    writesInOrder: true,
     sweep,
 
     async reserve (id) {
