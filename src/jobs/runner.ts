@@ -76,7 +76,7 @@ export async function runJob ({ job, pipeline, store, paths, signal: outerSignal
   let scratchDir: string | undefined
   let artifactDirReady = false
 
-  const upload = followUpload(store, job, signal)
+  const upload = followUpload(store, job, signal, index => paths.uploadFile(job.id, index))
   const ctx: StageContext<unknown> = {
     jobId: job.id,
     get files () { return (upload?.input ?? job.input).files },
