@@ -73,7 +73,16 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
   /** The last job number given out; numbers only grow, so a new job's events go at the table's end. */
   let lastKey = sql.lastKey.get()?.key as number
 
-  const iso = (ms: number) => new Date(ms).toISOString()
+  /** Events of one moment share their timestamp string: it is formatted once per millisecond. */
+  let isoMs = Number.NaN
+  let isoText = ''
+  const iso = (ms: number) => {
+    if (ms !== isoMs) {
+      isoMs = ms
+      isoText = new Date(ms).toISOString()
+    }
+    return isoText
+  }
   const expiryOf = (job: Job) => job.finishedAt === null ? null : Date.parse(job.finishedAt) + ttlMs
   const writer = createSqliteWriter({ db, sql, expiryOf, onCommitted: committed, onFailed: failed })
   const { transaction, enqueue, flush } = writer
