@@ -6,13 +6,13 @@
  *
  * Messages go straight to the socket, already framed as an HTTP chunk, rather than through
  * `response.write`, which splits each message into four buffers and defers them to the next
- * tick. What a stream is sent within one tick is gathered and written once, at the end of the
- * tick, as one chunk: a job's events stored in one transaction reach its stream in one system
- * call, and one event fanned out to thousands of streams is still one write each (the chunk is
- * built once for all of them). A stream's opening is such a tick — the headers, `retry`,
- * `connected` and the replay — so the socket is corked from the start and all of it leaves in
- * that first write. The end goes out with what was gathered before it: `response.end()` writes
- * the last chunk into the same corked write and keeps the connection's HTTP state right.
+ * tick. One event fanned out to thousands of streams is one immediate write each (the chunk is
+ * built once for all of them); when a second message for the same stream comes in the same tick
+ * (a burst of events), the socket is corked until the next tick so the burst leaves in one
+ * system call. A stream's opening is such a burst — the headers, `retry`, `connected` and the
+ * replay all come in the tick that opens it — so the socket is corked from the start and they
+ * leave together. `response.end()` still ends the response: it writes the last chunk and keeps
+ * the connection's HTTP state right.
  */
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
@@ -33,8 +33,7 @@ export class SseConnection {
   readonly #onClose: Array<() => void> = []
   #closed = false
   #corked = false
-  /** Frames sent this tick, written together when it ends. */
-  #pending = ''
+  #lastWriteTick = -1
 
   constructor (response: ServerResponse, headers: Record<string, string | string[] | number>, options: SseConnectionOptions) {
     this.#response = response
@@ -42,7 +41,7 @@ export class SseConnection {
     if (response.socket) {
       this.#corked = true
       response.socket.cork()
-      SseConnection.#flushAtEndOfTick(this)
+      process.nextTick(SseConnection.#uncork, this)
     }
     response.writeHead(200, {
       ...headers,
@@ -71,24 +70,30 @@ export class SseConnection {
   sendFrame (frame: string): boolean {
     if (this.#closed) return false
     const socket = this.#socket
-    if (!socket) {
+    if (socket) {
+      const tick = currentTick()
+      if (tick === this.#lastWriteTick && !this.#corked) {
+        this.#corked = true
+        socket.cork()
+        process.nextTick(SseConnection.#uncork, this)
+      }
+      this.#lastWriteTick = tick
+      socket.write(this.#chunked ? asChunk(frame) : frame)
+    } else {
       this.#response.write(frame)
-      return this.#withinBound(this.#response.writableLength)
     }
-    if (this.#pending === '' && !this.#corked) SseConnection.#flushAtEndOfTick(this)
-    this.#pending += frame
-    // A string's length, not its bytes: a cheap and close enough measure for a safety bound.
-    return this.#withinBound(socket.writableLength + this.#pending.length)
+    if ((socket ?? this.#response).writableLength > this.#maxBufferedBytes) {
+      // The client resumes from its Last-Event-ID when it reconnects; nothing is lost.
+      this.#response.destroy()
+      this.#finish()
+      return false
+    }
+    return true
   }
 
   /** Ends the response after what was written so far. */
   end (): void {
     if (this.#closed) return
-    if (this.#pending !== '') {
-      // Corked, so that the last chunk `end()` writes leaves in the same write as these frames.
-      this.#socket?.cork()
-      this.#writePending()
-    }
     this.#response.end()
     this.#finish()
   }
@@ -98,45 +103,9 @@ export class SseConnection {
     else this.#onClose.push(callback)
   }
 
-  /** Streams with something to write when this tick ends: one `nextTick` for all of them. */
-  static #toFlush: SseConnection[] = []
-
-  static #flushAtEndOfTick (connection: SseConnection) {
-    if (SseConnection.#toFlush.length === 0) process.nextTick(SseConnection.#flushAll)
-    SseConnection.#toFlush.push(connection)
-  }
-
-  static #flushAll () {
-    const connections = SseConnection.#toFlush
-    SseConnection.#toFlush = []
-    for (const connection of connections) connection.#flush()
-  }
-
-  /** Writes what was gathered this tick (and the headers, the first time). */
-  #flush () {
-    if (this.#closed) return
-    this.#writePending()
-    if (this.#corked) {
-      this.#corked = false
-      this.#socket?.uncork()
-    }
-    this.#withinBound(this.#socket?.writableLength ?? 0)
-  }
-
-  #writePending () {
-    const pending = this.#pending
-    if (pending === '') return
-    this.#pending = ''
-    this.#socket?.write(this.#chunked ? asChunk(pending) : pending)
-  }
-
-  /** False (and closed) when more than the bound waits to be sent. */
-  #withinBound (waitingBytes: number): boolean {
-    if (waitingBytes <= this.#maxBufferedBytes) return true
-    // The client resumes from its Last-Event-ID when it reconnects; nothing is lost.
-    this.#response.destroy()
-    this.#finish()
-    return false
+  static #uncork (connection: SseConnection) {
+    connection.#corked = false
+    connection.#socket?.uncork()
   }
 
   #finish () {
@@ -158,4 +127,18 @@ function asChunk (frame: string): string {
     lastChunk = `${Buffer.byteLength(frame).toString(16)}\r\n${frame}\r\n`
   }
   return lastChunk
+}
+
+/** A number that changes once per tick of the event loop: one `nextTick` per tick, shared by all streams. */
+let tickNumber = 0
+let tickEnding = false
+function currentTick (): number {
+  if (!tickEnding) {
+    tickEnding = true
+    process.nextTick(() => {
+      tickNumber++
+      tickEnding = false
+    })
+  }
+  return tickNumber
 }
