@@ -43,8 +43,11 @@ export interface ArrivingUpload {
 /** Sizes in upload messages: "133.2 MB". */
 export const megabytes = (bytes: number) => `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`
 
-/** Undefined when the job's upload had already arrived whole before it was created or taken. */
-export function followUpload (store: JobStore, job: Job, signal: AbortSignal): ArrivingUpload | undefined {
+/**
+ * Undefined when the job's upload had already arrived whole before it was created or taken.
+ * `pathOf(n)` is where the upload's file number n is stored (data-dir.ts).
+ */
+export function followUpload (store: JobStore, job: Job, signal: AbortSignal, pathOf: (index: number) => string): ArrivingUpload | undefined {
   const receiving = job.input.receiving
   if (!receiving) return undefined
   let input = job.input
@@ -79,12 +82,25 @@ export function followUpload (store: JobStore, job: Job, signal: AbortSignal): A
 
   // A function, not the variable: the loops below wait for the subscription to change it.
   const isComplete = () => completed
-  const uploadDir = dirname(job.input.files[0]?.path ?? '.')
+  const sizeOf = (path: string) => stat(path).then(info => info.size, () => undefined)
+  // Files after the first are not in the input until the upload completes: they are counted on
+  // disk, numbered on from the first, up to the first that is not there (yet).
+  const first = job.input.files[0]?.path
+  const legacyDir = first !== undefined && first !== pathOf(1) ? dirname(first) : undefined
   async function bytesOnDisk (): Promise<number> {
-    // Files after the first are not in the input until the upload completes: count the folder.
-    const names = await readdir(uploadDir).catch(() => [] as string[])
-    const sizes = await Promise.all(names.map(name => stat(join(uploadDir, name)).then(info => info.size, () => 0)))
-    return sizes.reduce((sum, size) => sum + size, 0)
+    if (legacyDir !== undefined) return await bytesInFolder(legacyDir)
+    let total = 0
+    for (let index = 1; ; index++) {
+      const size = await sizeOf(pathOf(index))
+      if (size === undefined) return total
+      total += size
+    }
+  }
+  /** An upload stored by an older version: a folder of its own. */
+  async function bytesInFolder (dir: string): Promise<number> {
+    const names = await readdir(dir).catch(() => [] as string[])
+    const sizes = await Promise.all(names.map(name => sizeOf(join(dir, name))))
+    return sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0)
   }
 
   return {

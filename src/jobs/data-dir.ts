@@ -3,9 +3,11 @@
  * module that spells the layout:
  *
  *   jobs.db              the embedded job store (SQLite; not used with REDIS_URL)
- *   uploads/<id>/        an upload's files (`1.upload`, `2.upload`…), written only by the request
- *                        that reserved <id>; removed when the job ends, or by the upload itself
- *                        when it is refused
+ *   uploads/<id>.<n>.upload  an upload's files (n = 1, 2…), written only by the request that
+ *                        reserved <id>; removed when the job ends, or by the upload itself when
+ *                        it is refused. Flat, without a folder per upload: on ext4 making and
+ *                        removing a folder costs more than writing the file. (Older versions made
+ *                        `uploads/<id>/<n>.upload`; such folders are still removed.)
  *   artifacts/<id>/      downloadable outputs a pipeline declares (report.pdf); removed when the
  *                        job's data is evicted or deleted
  *   scratch/<id>-XXXXXX/ a run's private working folder; removed when the run ends
@@ -15,9 +17,9 @@
  * Removal never throws: a file that cannot be removed is logged and left, because no cleanup
  * failure may take down the server or a request.
  */
-import { mkdirSync } from 'node:fs'
-import { readdir, rm, rmdir, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdirSync, unlinkSync } from 'node:fs'
+import { readdir, rm, unlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import type { Logger } from '../logger.ts'
 import { prepareDataDir } from './data-dir-check.ts'
 import { isCanonicalJobId } from './job-id.ts'
@@ -27,12 +29,16 @@ export interface DataDir {
   root: string
   /** The embedded store's database file. */
   database: string
-  uploadDir: (jobId: string) => string
+  /** Where the upload's file number `index` (from 1) is stored. */
+  uploadFile: (jobId: string, index: number) => string
   artifactDir: (jobId: string) => string
   /** Parent of the per-run scratch folders. */
   scratchRoot: string
   exportsDir: string
-  /** Removes a job's upload folder; `files` (when known) are unlinked directly, the cheap path. */
+  /**
+   * Removes a job's upload files: `files` when known (the job's input), else every file
+   * numbered from 1 up to the first that is missing.
+   */
   removeUploads: (jobId: string, files?: readonly JobInputFile[]) => Promise<void>
   /** Removes a job's artifacts (its data was evicted or deleted). */
   removeArtifacts: (jobId: string) => Promise<void>
@@ -48,14 +54,15 @@ export function createDataDir (root: string, log: Logger): DataDir {
   prepareDataDir(root)
   const uploadsRoot = join(root, 'uploads')
   const scratchRoot = join(root, 'scratch')
-  // Made now, so that an upload's own folder can be made without `recursive` (which reports
-  // ENOENT instead of the real cause on a read-only disk).
+  // Made now, so that an upload's file can be written without making folders first.
   try {
     mkdirSync(uploadsRoot)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   }
-  const uploadDir = (jobId: string) => join(uploadsRoot, jobId)
+  const uploadFile = (jobId: string, index: number) => join(uploadsRoot, `${jobId}.${index}.upload`)
+  /** Where an older version kept a job's uploads. */
+  const legacyUploadDir = (jobId: string) => join(uploadsRoot, jobId)
   const artifactDir = (jobId: string) => join(root, 'artifacts', jobId)
 
   const logFailure = (what: string, jobId: string) => (error: unknown) => {
@@ -63,15 +70,17 @@ export function createDataDir (root: string, log: Logger): DataDir {
   }
 
   async function removeUploads (jobId: string, files: readonly JobInputFile[] = []): Promise<void> {
-    const dir = uploadDir(jobId)
     try {
-      // A recursive rm stats, lists and stats again; at hundreds of jobs a second, unlinking the
-      // known files and the empty folder is a visible saving.
-      await Promise.all(files.map(file => unlink(file.path).catch(ignoreMissing)))
-      await rmdir(dir).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOTEMPTY' || error.code === 'EEXIST') await rm(dir, { recursive: true, force: true })
-        else ignoreMissing(error)
-      })
+      if (files.length > 0) {
+        for (const file of files) await removeFile(file)
+      } else {
+        let index = 1
+        while (await removeFile({ path: uploadFile(jobId, index), bytes: 0 })) index++
+      }
+      // An upload stored by an older version, in a folder of its own.
+      if (files.length === 0 || files.some(file => dirname(file.path) !== uploadsRoot)) {
+        await rm(legacyUploadDir(jobId), { recursive: true, force: true })
+      }
     } catch (error) {
       logFailure('an upload', jobId)(error)
     }
@@ -80,7 +89,7 @@ export function createDataDir (root: string, log: Logger): DataDir {
   return {
     root,
     database: join(root, 'jobs.db'),
-    uploadDir,
+    uploadFile,
     artifactDir,
     scratchRoot,
     exportsDir: join(root, 'exports'),
@@ -92,11 +101,15 @@ export function createDataDir (root: string, log: Logger): DataDir {
 
     async removeLeftovers (owns) {
       const removed = { uploads: 0, scratch: 0 }
+      const orphans = new Set<string>()
+      // `<id>.<n>.upload` files, and `<id>` folders from older versions.
       for (const name of await listFolder(uploadsRoot)) {
-        if (isCanonicalJobId(name) && await owns(name)) continue
+        const jobId = name.slice(0, 36)
+        if (isCanonicalJobId(jobId) && await owns(jobId)) continue
         await rm(join(uploadsRoot, name), { recursive: true, force: true }).catch(logFailure('a left-over upload', name))
-        removed.uploads++
+        orphans.add(jobId)
       }
+      removed.uploads = orphans.size
       for (const name of await listFolder(scratchRoot)) {
         const jobId = name.slice(0, 36)
         if (isCanonicalJobId(jobId) && await owns(jobId)) continue
@@ -105,6 +118,25 @@ export function createDataDir (root: string, log: Logger): DataDir {
       }
       return removed
     }
+  }
+}
+
+/**
+ * Files up to this size are unlinked with a synchronous call: for a small file that is a few
+ * microseconds, less than a round trip through the thread pool. A large file's unlink frees many
+ * extents and could hold the event loop, so it goes to the thread pool.
+ */
+const SYNC_UNLINK_BYTES = 1024 * 1024
+
+/** Unlinks one upload file; false when it was not there. */
+async function removeFile (file: Pick<JobInputFile, 'path' | 'bytes'>): Promise<boolean> {
+  try {
+    if (file.bytes <= SYNC_UNLINK_BYTES) unlinkSync(file.path)
+    else await unlink(file.path)
+    return true
+  } catch (error) {
+    ignoreMissing(error)
+    return false
   }
 }
 

@@ -76,7 +76,7 @@ export async function runJob ({ job, pipeline, store, paths, signal: outerSignal
   let scratchDir: string | undefined
   let artifactDirReady = false
 
-  const upload = followUpload(store, job, signal)
+  const upload = followUpload(store, job, signal, index => paths.uploadFile(job.id, index))
   const ctx: StageContext<unknown> = {
     jobId: job.id,
     get files () { return (upload?.input ?? job.input).files },
@@ -125,10 +125,19 @@ export async function runJob ({ job, pipeline, store, paths, signal: outerSignal
       jobLog.info({ stage: stage.name, ms: Math.round(performance.now() - startedAt) }, 'stage finished')
       if (index < stageCount - 1) void record(stageEvent('finished', stage.endPercent, `${stage.title}: done`))
     }
-    if (result) await store.saveResult(job.id, result.value)
-    await lastAppend
-    signal.throwIfAborted()
-    await record({ type: 'complete', percent: 100 })
+    if (store.writesInOrder) {
+      // Result and `complete` go to the store together and are stored in one transaction: the
+      // run holds its slot for one commit, not two. A job ended meanwhile refuses the `complete`.
+      const saved = result ? store.saveResult(job.id, result.value) : undefined
+      const completed = record({ type: 'complete', percent: 100 })
+      await saved
+      await completed
+    } else {
+      if (result) await store.saveResult(job.id, result.value)
+      await lastAppend
+      signal.throwIfAborted()
+      await record({ type: 'complete', percent: 100 })
+    }
     jobLog.info({ status: 'completed' }, 'job finished')
   } catch (error) {
     // A partial result (e.g. extracted text before a failed export) stays retrievable.

@@ -34,7 +34,7 @@ export interface JobServiceOptions {
   recover?: () => Promise<void>
 }
 
-/** An upload as the HTTP layer received it into the folder the service gave it. */
+/** An upload as the HTTP layer received it into the files the service named. */
 export interface ReceivedUpload {
   files: JobInputFile[]
   /** The `pipeline` field, when the client chose one. */
@@ -66,8 +66,8 @@ export interface Submission {
   requestedId?: string
   /** The request's Content-Length: roughly the file's size, for upload progress. */
   expectedBytes?: number
-  /** Streams the upload into `dir` (which belongs to this submission alone). */
-  receive: (dir: string, hooks: UploadHooks) => Promise<ReceivedUpload>
+  /** Streams the upload's files to `pathOf(1)`, `pathOf(2)`… (which belong to this submission alone). */
+  receive: (pathOf: (index: number) => string, hooks: UploadHooks) => Promise<ReceivedUpload>
 }
 
 export interface FoundJob { job: Job, expiresAt: string | null }
@@ -195,7 +195,7 @@ export function createJobService (options: JobServiceOptions) {
       const reportArrival = arrivalReporter(id, expectedBytes ?? null)
       let upload: ReceivedUpload
       try {
-        upload = await receive(dataDir.uploadDir(id), {
+        upload = await receive(index => dataDir.uploadFile(id, index), {
           async onFirstFile ({ file, pipelineName, fields }) {
             const pipeline = choosePipeline(pipelines, pipelineName, [file])
             stopWatching = store.subscribe(id, event => { if (isTerminalEvent(event)) ended = true })

@@ -91,6 +91,16 @@ export class SseConnection {
     return true
   }
 
+  /**
+   * Writes the last message and ends the response, both in one write: the socket is corked
+   * until `response.end()` has added the last chunk (it uncorks the socket fully).
+   */
+  endWith (frame: string): void {
+    if (this.#closed) return
+    this.#socket?.cork()
+    if (this.sendFrame(frame)) this.end()
+  }
+
   /** Ends the response after what was written so far. */
   end (): void {
     if (this.#closed) return

@@ -22,7 +22,9 @@ export function formatSseMessage ({ event, id, data, retry }: SseMessage): strin
   if (id !== undefined) frame += `id: ${String(id).replace(UNSAFE_IN_FIELD, '')}\n`
   if (event !== undefined) frame += `event: ${event.replace(UNSAFE_IN_FIELD, '')}\n`
   if (data !== undefined) {
-    for (const line of data.split(LINE_BREAK)) frame += `data: ${line}\n`
+    // JSON (what every event carries) has no raw line breaks: one line, without splitting.
+    if (!data.includes('\n') && !data.includes('\r')) frame += `data: ${data}\n`
+    else for (const line of data.split(LINE_BREAK)) frame += `data: ${line}\n`
   }
   return frame + '\n'
 }

@@ -1,7 +1,7 @@
 /**
- * Streams a multipart upload to disk part by part — never buffered whole — under
- * `uploads/<jobId>/` with names we choose (`1.upload`, `2.upload`…), sniffing each file's type
- * from its first bytes as they stream past (the file is never read back). The client's file
+ * Streams a multipart upload to disk part by part — never buffered whole — to paths the job
+ * service names (data-dir.ts: `uploads/<jobId>.1.upload`, `.2.upload`…), sniffing each file's
+ * type from its first bytes as they stream past (the file is never read back). The client's file
  * name is kept for display only.
  *
  * The job does not wait for the last byte: once the first file's type is known while more of it
@@ -9,11 +9,11 @@
  * then read the file as it grows (uploads/growing-file.ts). A small file that arrives whole in
  * its first chunks starts its job at the end of the request instead, as one write.
  */
-import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { closeSync, createWriteStream, open as openCallback, writeSync } from 'node:fs'
+import { unlink } from 'node:fs/promises'
 import { Transform } from 'node:stream'
 import { finished, pipeline } from 'node:stream/promises'
-import { join } from 'node:path'
+import { promisify } from 'node:util'
 import type { FastifyRequest } from 'fastify'
 import { AppError, badRequest, fieldTooLarge, fileTooLarge, fromFrameworkError } from '../errors.ts'
 import type { JobInputFile } from '../jobs/pipeline.ts'
@@ -26,18 +26,17 @@ export const MAX_FIELD_BYTES = 64 * 1024
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
 
 /**
- * Reads every part of the request into `dir`. On any error the folder is removed and the error
- * is one of errors.ts (a framework's own error is mapped there), so the job service can record
- * it as the job's failure when the job had already started.
+ * Reads every part of the request, file number n into `pathOf(n)`. On any error the files written
+ * are removed and the error is one of errors.ts (a framework's own error is mapped there), so the
+ * job service can record it as the job's failure when the job had already started.
  */
-export async function receiveUpload (request: FastifyRequest, dir: string, maxBytes: number, hooks: UploadHooks): Promise<ReceivedUpload> {
+export async function receiveUpload (request: FastifyRequest, pathOf: (index: number) => string, maxBytes: number, hooks: UploadHooks): Promise<ReceivedUpload> {
   const files: JobInputFile[] = []
   const fields: Record<string, string> = {}
   let pipelineName: string | undefined
   let bytesBefore = 0
-  // Not recursive: on a read-only or vanished DATA_DIR a recursive mkdir reports ENOENT instead
-  // of the real cause, and the parent is made at start-up (data-dir.ts).
-  await mkdir(dir).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'EEXIST') throw error })
+  /** Paths written to, including one cut short by the error. */
+  const written: string[] = []
   try {
     for await (const part of request.parts()) {
       if (!FIELD_NAME.test(part.fieldname)) {
@@ -52,7 +51,8 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
           continue
         }
         const name = displayName(part.filename)
-        const path = join(dir, `${files.length + 1}.upload`)
+        const path = pathOf(files.length + 1)
+        written.push(path)
         const startsJob = files.length === 0
           ? (type: string, bytes: number) => hooks.onFirstFile({ file: { name, path, type, bytes }, pipelineName, fields: { ...fields } })
           : undefined
@@ -76,7 +76,7 @@ export async function receiveUpload (request: FastifyRequest, dir: string, maxBy
     if (files.length === 0) throw badRequest('no_file', 'The upload has no file. Send it as multipart/form-data in a field named "file".')
     return { files, pipelineName, fields }
   } catch (error) {
-    await rm(dir, { recursive: true, force: true })
+    await Promise.all(written.map(path => unlink(path).catch(() => {})))
     throw asAppError(error, maxBytes)
   }
 }
@@ -92,19 +92,65 @@ interface StoreFileOptions {
 /** Bytes of a file part held in memory on their way to disk (the write stream's buffer). */
 const WRITE_BUFFER_BYTES = 1024 * 1024
 
+const openFile = promisify(openCallback)
+
 /**
- * Writes one file part through a tap that counts and sniffs the bytes on their way to disk. The
- * write stream keeps up to WRITE_BUFFER_BYTES in flight and writes them together, so the socket
- * is never waiting on one disk write at a time.
+ * Stores one file part. Its first SNIFF_BYTES are held in memory anyway (they decide its type),
+ * so a file that ends within them is written at once (`writeSmallFile`); a longer one streams
+ * to disk (`streamFile`).
  */
-async function storeFile (source: NodeJS.ReadableStream, path: string, { startsJob, onBytes, stopped }: StoreFileOptions): Promise<{ bytes: number, type: string }> {
+async function storeFile (source: NodeJS.ReadableStream, path: string, options: StoreFileOptions): Promise<{ bytes: number, type: string }> {
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   const head: Buffer[] = []
+  let headBytes = 0
+  while (headBytes < SNIFF_BYTES) {
+    const next = await chunks.next()
+    if (next.done === true) return await writeSmallFile(head, path, options)
+    head.push(next.value)
+    headBytes += next.value.length
+  }
+  return await streamFile(head, { [Symbol.asyncIterator]: () => chunks }, path, options)
+}
+
+/**
+ * A whole file shorter than SNIFF_BYTES, already in memory. Creating the file (its directory
+ * entry) is the slow call and goes to the thread pool; writing a few kilobytes to the page cache
+ * and closing take microseconds, less than two more round trips through it, so they run here.
+ */
+async function writeSmallFile (head: readonly Buffer[], path: string, { onBytes, stopped }: StoreFileOptions): Promise<{ bytes: number, type: string }> {
+  const kept: Buffer[] = []
+  let bytes = 0
+  for (const chunk of head) {
+    bytes += chunk.length
+    if (stopped()) continue
+    kept.push(chunk)
+    onBytes(bytes)
+  }
+  const content = Buffer.concat(head)
+  const stored = kept.length === head.length ? content : Buffer.concat(kept)
+  const fd = await openFile(path, 'wx')
+  try {
+    for (let offset = 0; offset < stored.length;) offset += writeSync(fd, stored, offset)
+  } finally {
+    closeSync(fd)
+  }
+  return { bytes, type: await sniffBytes(content) }
+}
+
+/**
+ * Writes a file part through a tap that counts and sniffs the bytes on their way to disk, and
+ * starts the job once its type is known while more is still to come. The write stream keeps up
+ * to WRITE_BUFFER_BYTES in flight and writes them together, so the socket is never waiting on
+ * one disk write at a time.
+ */
+async function streamFile (head: readonly Buffer[], rest: AsyncIterable<Buffer>, path: string, { startsJob, onBytes, stopped }: StoreFileOptions): Promise<{ bytes: number, type: string }> {
+  const sniffed: Buffer[] = []
   let bytes = 0
   let type: string | undefined
-  const sniff = () => sniffBytes(Buffer.concat(head).subarray(0, SNIFF_BYTES))
+  const sniff = () => sniffBytes(Buffer.concat(sniffed).subarray(0, SNIFF_BYTES))
   const tap = new Transform({
     transform (chunk: Buffer, _encoding, done) {
-      if (bytes < SNIFF_BYTES) head.push(chunk)
+      if (bytes < SNIFF_BYTES) sniffed.push(chunk)
       bytes += chunk.length
       if (stopped()) return done()
       onBytes(bytes)
@@ -116,7 +162,11 @@ async function storeFile (source: NodeJS.ReadableStream, path: string, { startsJ
       })().then(() => done(null, chunk), done)
     }
   })
-  await pipeline(source, tap, createWriteStream(path, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }))
+  async function * whole () {
+    yield * head
+    yield * rest
+  }
+  await pipeline(whole, tap, createWriteStream(path, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }))
   type ??= await sniff()
   return { bytes, type }
 }

@@ -104,14 +104,17 @@ describe('files a crash left behind', () => {
     await first.app.close()
 
     const orphan = randomUUID()
-    await mkdir(join(dataDir, 'uploads', orphan), { recursive: true })
-    await writeFile(join(dataDir, 'uploads', orphan, '1.upload'), 'half an upload')
+    await writeFile(join(dataDir, 'uploads', `${orphan}.1.upload`), 'half an upload')
+    // An upload folder as older versions stored them.
+    const olderOrphan = randomUUID()
+    await mkdir(join(dataDir, 'uploads', olderOrphan), { recursive: true })
+    await writeFile(join(dataDir, 'uploads', olderOrphan, '1.upload'), 'half an upload')
     await mkdir(join(dataDir, 'uploads', 'not-a-job-id'), { recursive: true })
     await mkdir(join(dataDir, 'scratch', `${orphan}-abc123`), { recursive: true })
     await mkdir(join(dataDir, 'scratch', `${running.id}-def456`), { recursive: true })
 
     const second = await serve({}, { dataDir, pipelines: [gatedPipeline(createGates())] })
-    expect(await readdir(join(dataDir, 'uploads'))).toEqual([queued.id])
+    expect(await readdir(join(dataDir, 'uploads'))).toEqual([`${queued.id}.1.upload`])
     expect(await readdir(join(dataDir, 'scratch'))).toEqual([])
     // The job that was running was interrupted by the restart; the queued one runs again.
     expect(await (await fetch(`${second.url}/api/jobs/${running.id}`)).json()).toMatchObject({ status: 'interrupted' })
@@ -143,18 +146,25 @@ describe.skipIf(!canMountTmpfs && process.env.CI !== 'true')('storage faults', (
     const server = await serve({}, { pipelines: [gatedPipeline(gates)] })
     const { id } = await (await post(server.url, csvForm())).json() as { id: string }
     await gates.arrived(id)
-    // The upload's folder becomes unremovable while the job runs: a read-only mount on top of it.
-    const uploadDir = join(server.dataDir, 'uploads', id)
-    execFileSync('mount', ['--bind', uploadDir, uploadDir])
-    execFileSync('mount', ['-o', 'remount,ro,bind', uploadDir])
-    cleanups.push(() => execFileSync('umount', ['-l', uploadDir]))
+    // The upload becomes unremovable while the job runs: a read-only mount of the uploads
+    // folder on top of itself.
+    const uploads = join(server.dataDir, 'uploads')
+    execFileSync('mount', ['--bind', uploads, uploads])
+    execFileSync('mount', ['-o', 'remount,ro,bind', uploads])
+    let mounted = true
+    const unmount = () => {
+      if (mounted) execFileSync('umount', ['-l', uploads])
+      mounted = false
+    }
+    cleanups.push(unmount)
     for (let stage = 0; stage < 10; stage++) {
       if (stage > 0) await gates.arrived(id)
       gates.open(id)
     }
     await eventually(async () => (await (await fetch(`${server.url}/api/jobs/${id}`)).json() as { status: string }).status === 'completed')
-    expect(existsSync(join(uploadDir, '1.upload'))).toBe(true)
+    expect(existsSync(join(uploads, `${id}.1.upload`))).toBe(true)
     expect((await fetch(`${server.url}/health`)).status).toBe(200)
+    unmount()
     expect((await post(server.url, csvForm())).status).toBe(202)
   })
 

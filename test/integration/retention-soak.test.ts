@@ -5,8 +5,7 @@
  */
 import { setImmediate as nextTick } from 'node:timers/promises'
 import { afterEach, expect, it } from 'vitest'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { writeFile } from 'node:fs/promises'
 import type { JobInputFile, Pipeline } from '../../src/jobs/pipeline.ts'
 import { buildTestApp, type TestApp } from '../support/build-app.ts'
 import { instantPipeline } from '../support/test-pipelines.ts'
@@ -15,9 +14,7 @@ let server: TestApp
 afterEach(async () => { await server?.close() })
 
 /** A real stored upload, as the HTTP layer would hand it over, without the HTTP layer's cost. */
-async function smallCsv (dir: string): Promise<JobInputFile> {
-  await mkdir(dir, { recursive: true })
-  const path = join(dir, '1.upload')
+async function smallCsv (path: string): Promise<JobInputFile> {
   await writeFile(path, 'a\n1\n')
   return { name: 'small.csv', path, type: 'text/csv', bytes: 4 }
 }
@@ -74,7 +71,7 @@ it('never loses a live or recently finished job while the sweep runs every 10 ms
   for (let batch = 0; batch < ids.length; batch += 100) {
     await Promise.all(ids.slice(batch, batch + 100).map(async id => {
       submittedAt.set(id, Date.now())
-      await jobs.submit({ requestedId: id, receive: async dir => ({ files: [await smallCsv(dir)], pipelineName: 'yielding', fields: {} }) })
+      await jobs.submit({ requestedId: id, receive: async pathOf => ({ files: [await smallCsv(pathOf(1))], pipelineName: 'yielding', fields: {} }) })
       submitted.add(id)
     }))
   }

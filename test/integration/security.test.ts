@@ -164,7 +164,7 @@ describe('job ids and file names', () => {
     const stored = await listFiles(current.dataDir)
     expect(stored.filter(path => path.includes(marker))).toEqual([])
     expect(existsSync(`/tmp/${marker}.csv`)).toBe(false)
-    for (const path of stored.filter(path => path.includes(`${join(current.dataDir, 'uploads')}/`))) expect(path).toMatch(/\/\d+\.upload$/)
+    for (const path of stored.filter(path => path.includes(`${join(current.dataDir, 'uploads')}/`))) expect(path).toMatch(/\/[0-9a-f-]{36}\.\d+\.upload$/)
   })
 })
 

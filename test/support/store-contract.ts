@@ -136,6 +136,14 @@ export function describeJobStore (name: string, createStore: StoreFactory) {
       expect((await store.list({ limit: 10 })).map(job => job.id).slice(0, 2)).toEqual([second.id, first.id])
       expect((await store.list({ status: 'completed', limit: 10 })).map(job => job.id)).toContain(first.id)
       expect((await store.listUnfinished()).map(job => job.id)).toContain(second.id)
+      const third = await store.create(newJob())
+      await store.append(third.id, progress(0, 0))
+      const running = (await store.list({ status: 'running', limit: 10 })).map(job => job.id)
+      const queued = (await store.list({ status: 'queued', limit: 10 })).map(job => job.id)
+      expect(running).toContain(third.id)
+      expect(running).not.toContain(second.id)
+      expect(queued).toContain(second.id)
+      expect(queued).not.toContain(third.id)
     })
 
     it('reports running jobs without recent activity as stalled', async () => {

@@ -5,7 +5,7 @@
  * and that run records its own checkpoint.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
@@ -52,8 +52,7 @@ async function setUp () {
   /** A queued job with its upload on disk, as an API instance leaves it. */
   async function createJob () {
     const id = randomUUID()
-    const path = join(paths.uploadDir(id), 'sales.csv')
-    await mkdir(paths.uploadDir(id), { recursive: true })
+    const path = paths.uploadFile(id, 1)
     await writeFile(path, 'date,amount\n2024-01-01,1\n')
     const job = await store.create({
       id,

@@ -143,6 +143,8 @@ export async function createRedisStore (options: RedisStoreOptions): Promise<Red
 
   const store: RedisJobStore = {
     kind: 'redis',
+    // A write that fails is retried while later ones go ahead.
+    writesInOrder: false,
 
     async reserve (id) {
       const token = randomUUID()

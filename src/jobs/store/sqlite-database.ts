@@ -23,11 +23,12 @@ CREATE TABLE IF NOT EXISTS jobs (
   -- the job's number in this file: its events are keyed by it, not by the 36-character id
   key        INTEGER PRIMARY KEY,
   id         TEXT NOT NULL UNIQUE,
+  -- what the job was created with until it ends (its events say whether it runs), then its outcome
   status     TEXT NOT NULL,
   created_at TEXT NOT NULL,
   -- null while queued or running (pinned); set when the job finishes and moved on by reads
   expires_at INTEGER,
-  -- the snapshot as of the last status change; an unfinished job's later events bring it up to date
+  -- the snapshot as created, then as the job ended; an unfinished job's events bring it up to date
   snapshot   TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_at);

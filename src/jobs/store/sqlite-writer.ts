@@ -3,11 +3,12 @@
  * database in one transaction, and only then does the store hear, write by write, whether it
  * is stored — so nothing reaches a subscriber before it is on disk.
  *
- * A job's row is rewritten only when its status changes: between changes its events are the
- * record, and memory holds the up-to-date snapshot (`LiveJob.pending`/`committed`).
+ * A job's row is written when it is created and rewritten once, when it ends: until then its
+ * events are the record (the row keeps saying `queued`), and memory holds the up-to-date
+ * snapshot (`LiveJob.pending`/`committed`), which is also what lists of unfinished jobs read.
  */
 import type { DatabaseSync } from 'node:sqlite'
-import type { Job, JobEvent } from '../model.ts'
+import { isTerminal, type Job, type JobEvent } from '../model.ts'
 import type { SqliteStatements } from './sqlite-statements.ts'
 
 /**
@@ -25,8 +26,6 @@ export interface LiveJob {
   committed: Job
   /** `committed` plus the appends waiting for the transaction. */
   pending: Job
-  /** The status the job's row says. */
-  storedStatus: Job['status']
   lastActivity: number
   /** Its progress could not be saved: it takes no more events until the store has ended it. */
   doomed: boolean
@@ -96,8 +95,8 @@ export function createSqliteWriter ({ db, sql, expiryOf, onCommitted, onFailed }
     try {
       transaction(() => {
         for (const item of writes) write(item, touched)
-        for (const { pending, storedStatus } of touched) {
-          if (pending.status !== storedStatus) sql.updateJob.run(pending.status, JSON.stringify(pending), expiryOf(pending), pending.id)
+        for (const { pending } of touched) {
+          if (isTerminal(pending.status)) sql.updateJob.run(pending.status, JSON.stringify(pending), expiryOf(pending), pending.id)
         }
       })
     } catch (error) {

@@ -102,6 +102,20 @@ describe('sqlite store on disk', () => {
     check.close()
   })
 
+  it('keeps writes in order: a result handed over in the same tick as `complete` is readable when `complete` is heard', async () => {
+    const store = open(join(await tempDir(), 'jobs.db'))
+    expect(store.writesInOrder).toBe(true)
+    const { id } = await store.create(newJob())
+    const resultWhenHeard: Array<Promise<unknown>> = []
+    store.subscribe(id, event => { if (event.type === 'complete') resultWhenHeard.push(store.getResult(id)) })
+    const saved = store.saveResult(id, { total: 42 })
+    const completed = store.append(id, { type: 'complete', percent: 100 })
+    await saved
+    expect(await completed).toMatchObject({ type: 'complete', seq: 2 })
+    expect(resultWhenHeard).toHaveLength(1)
+    expect(await resultWhenHeard[0]).toEqual({ total: 42 })
+  })
+
   it('refuses a second process on the same database, naming the fix', async () => {
     const path = join(await tempDir(), 'jobs.db')
     const first = open(path)
@@ -175,5 +189,25 @@ describe.skipIf(!canMountTmpfs && process.env.CI !== 'true')('sqlite store on a 
     // The store took writes again as soon as the disk did.
     const next = await store.create(newJob(randomUUID()))
     expect(next.seq).toBe(1)
+  })
+
+  it('stores neither a result nor the `complete` handed over with it when their transaction fails', async () => {
+    disk = mountSmallDisk(4)
+    cleanups.push(() => disk.unmount())
+    const store = open(join(disk.dir, 'jobs.db'), { repairIntervalMs: 20 })
+    const { id } = await store.create(newJob())
+    const delivered: JobEvent[] = []
+    store.subscribe(id, event => delivered.push(event))
+
+    disk.fill()
+    const saved = store.saveResult(id, { filler: 'x'.repeat(200_000) })
+    const completed = store.append(id, { type: 'complete', percent: 100 })
+    await expect(saved).rejects.toMatchObject({ statusCode: 507 })
+    expect(await completed).toBeNull()
+
+    disk.free()
+    await eventually(() => delivered.length === 1, { timeoutMs: 5000 })
+    expect(delivered[0]).toMatchObject({ type: 'failed', code: 'storage_failed', seq: 2 })
+    expect(await store.getResult(id)).toBeUndefined()
   })
 })

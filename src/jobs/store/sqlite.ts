@@ -60,7 +60,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
   let repairTimer: NodeJS.Timeout | undefined
   let closed = false
 
-  const liveJob = (job: Job, key: number): LiveJob => ({ key, committed: job, pending: job, storedStatus: job.status, lastActivity: now(), doomed: false })
+  const liveJob = (job: Job, key: number): LiveJob => ({ key, committed: job, pending: job, lastActivity: now(), doomed: false })
   // An unfinished job's row holds its snapshot as of its last status change; its events since
   // then bring it up to date.
   for (const row of sql.unfinished.all()) {
@@ -73,7 +73,16 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
   /** The last job number given out; numbers only grow, so a new job's events go at the table's end. */
   let lastKey = sql.lastKey.get()?.key as number
 
-  const iso = (ms: number) => new Date(ms).toISOString()
+  /** Events of one moment share their timestamp string: it is formatted once per millisecond. */
+  let isoMs = Number.NaN
+  let isoText = ''
+  const iso = (ms: number) => {
+    if (ms !== isoMs) {
+      isoMs = ms
+      isoText = new Date(ms).toISOString()
+    }
+    return isoText
+  }
   const expiryOf = (job: Job) => job.finishedAt === null ? null : Date.parse(job.finishedAt) + ttlMs
   const writer = createSqliteWriter({ db, sql, expiryOf, onCommitted: committed, onFailed: failed })
   const { transaction, enqueue, flush } = writer
@@ -138,7 +147,6 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
   function committed (writes: readonly PendingWrite[], touched: ReadonlySet<LiveJob>) {
     for (const job of touched) {
       job.committed = job.pending
-      job.storedStatus = job.committed.status
       if (isTerminal(job.committed.status)) live.delete(job.committed.id)
     }
     for (const write of writes) {
@@ -213,7 +221,6 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
         return // still failing: the next round tries again
       }
       job.committed = job.pending = ended
-      job.storedStatus = ended.status
       live.delete(ended.id)
       log.warn({ jobId: ended.id, seq: event.seq }, 'job ended as failed after its progress could not be saved')
       emit(ended.id, event, ended)
@@ -268,6 +275,7 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
 
   return {
     kind: 'sqlite',
+    writesInOrder: true,
     sweep,
 
     async reserve (id) {
@@ -302,6 +310,11 @@ export function createSqliteStore (options: SqliteStoreOptions): SqliteJobStore 
     },
 
     async list ({ status, limit }) {
+      // An unfinished job's row keeps the status it was created with: memory holds them all.
+      if (status !== undefined && !isTerminal(status)) {
+        return [...live.values()].map(job => job.committed).filter(job => job.status === status)
+          .sort((a, b) => a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0).slice(0, limit)
+      }
       const rows = status ? sql.listByStatus.all(status, limit) : sql.list.all(limit)
       return rows.flatMap(row => live.get(row.id as string)?.committed ?? parseJob(row.id as string, row.snapshot as string) ?? [])
     },

@@ -50,6 +50,13 @@ export interface ReadOptions {
 
 export interface JobStore {
   /**
+   * True when no write is ever stored before one made earlier, and writes made in the same tick
+   * are stored together or not at all (the embedded store's single transaction queue). A writer
+   * can then hand over a result and the event that announces it at once, instead of waiting for
+   * the first to be stored: a client can never see the event without the result.
+   */
+  readonly writesInOrder: boolean
+  /**
    * Claims an id for an upload that is about to be written, before any byte of it is stored.
    * Throws `jobIdInUse` when the id is taken (a job, a tombstone, or another upload's reservation).
    * Returns the token that `create` and `releaseReservation` take.

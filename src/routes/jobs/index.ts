@@ -42,7 +42,7 @@ export default async function jobRoutes (fastify: FastifyInstance) {
     const job = await jobs.submit({
       ...(requestedId ? { requestedId } : {}),
       ...(expectedBytes > 0 ? { expectedBytes } : {}),
-      receive: (dir, hooks) => receiveUpload(request, dir, app.config.MAX_UPLOAD_BYTES, hooks)
+      receive: (pathOf, hooks) => receiveUpload(request, pathOf, app.config.MAX_UPLOAD_BYTES, hooks)
     }).catch((error: unknown) => {
       closeAfterAnswer(request, reply)
       throw error

@@ -75,9 +75,8 @@ export async function streamJobEvents (options: StreamJobEventsOptions): Promise
     lastSentSeq = event.seq
     clearTimeout(waitTimer)
     status = event.type === 'progress' ? event.status : terminalStatus[event.type]
-    if (!connection.sendFrame(frameOf(jobId, event))) return
-    if (isTerminalEvent(event)) connection.end()
-    else scheduleHeartbeat()
+    if (isTerminalEvent(event)) connection.endWith(frameOf(jobId, event))
+    else if (connection.sendFrame(frameOf(jobId, event))) scheduleHeartbeat()
   }
 
   // Subscribe before reading the backlog so nothing appended in between can fall through.
