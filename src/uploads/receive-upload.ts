@@ -144,13 +144,12 @@ async function writeSmallFile (head: readonly Buffer[], path: string, { onBytes,
  * one disk write at a time.
  */
 async function streamFile (head: readonly Buffer[], rest: AsyncIterable<Buffer>, path: string, { startsJob, onBytes, stopped }: StoreFileOptions): Promise<{ bytes: number, type: string }> {
-  const sniffed: Buffer[] = []
   let bytes = 0
   let type: string | undefined
-  const sniff = () => sniffBytes(Buffer.concat(sniffed).subarray(0, SNIFF_BYTES))
+  // `head` holds the first SNIFF_BYTES already (storeFile read them to get here).
+  const sniff = () => sniffBytes(Buffer.concat(head).subarray(0, SNIFF_BYTES))
   const tap = new Transform({
     transform (chunk: Buffer, _encoding, done) {
-      if (bytes < SNIFF_BYTES) sniffed.push(chunk)
       bytes += chunk.length
       if (stopped()) return done()
       onBytes(bytes)
