@@ -40,7 +40,7 @@ export function recordStream (url: string, init?: { headers?: Record<string, str
       }
       const timer = setTimeout(() => {
         waiters.delete(check)
-        reject(new Error(`Timed out waiting for ${what}; received: ${received.map(event => `${event.type}#${event.id}`).join(', ')}`))
+        reject(new Error(`Timed out waiting for ${what}; received: ${received.map(describe).join(', ')}`))
       }, timeoutMs)
       waiters.add(check)
       check()
@@ -58,6 +58,11 @@ export function recordStream (url: string, init?: { headers?: Record<string, str
     get errors () { return errors },
     close: () => source.close()
   }
+}
+
+/** An event as a failure message shows it: type and id, and for an ending its whole data (which says why). */
+function describe (event: ReceivedEvent): string {
+  return `${event.type}#${event.id}${TERMINAL_TYPES.includes(event.type) ? ` ${JSON.stringify(event.data)}` : ''}`
 }
 
 export const TERMINAL_TYPES = ['complete', 'failed', 'cancelled', 'interrupted']

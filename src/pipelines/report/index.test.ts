@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JobFailure } from '../../errors.ts'
 import type { StageContext } from '../../jobs/pipeline.ts'
 import { createReportPipeline } from './index.ts'
+import { endReportPdfWriter, writeReportPdfInThread } from './pdf/write-in-thread.ts'
 import { createValidateRows } from './stages/validation.ts'
 import type { ReportDocument } from './result.ts'
 import type { ReportState } from './state.ts'
@@ -221,5 +222,29 @@ describe('report pipeline on threads', () => {
     expect(wide.code).toBe('too_many_columns')
     expect(wide.message).toMatch(/at least [\d,]+ columns.*at most 1,000/)
     expect((await failure('x'.repeat(300_000))).code).toBe('header_too_long')
+  })
+})
+
+describe('report.pdf on the writer thread', () => {
+  it('writes the next report on a new thread while the ended idle one is still exiting', async () => {
+    const { result } = await runReport(await readFile(new URL('../../../samples/sales.csv', import.meta.url)))
+    const first = join(dir, 'first.pdf')
+    const second = join(dir, 'second.pdf')
+    await writeReportPdfInThread(result, first, new AbortController().signal)
+    // What the idle timer does; the next report comes before the old thread's exit is reported.
+    endReportPdfWriter()
+    await writeReportPdfInThread(result, second, new AbortController().signal)
+    expect((await stat(second)).size).toBe((await stat(first)).size)
+  })
+
+  it('fails a cancelled write with the cancellation, and the next write succeeds', async () => {
+    const { result } = await runReport(await readFile(new URL('../../../samples/sales.csv', import.meta.url)))
+    const cancel = new AbortController()
+    const cancelled = writeReportPdfInThread(result, join(dir, 'cancelled.pdf'), cancel.signal)
+    cancel.abort(new Error('cancelled by the user'))
+    await expect(cancelled).rejects.toThrow('cancelled by the user')
+    const next = join(dir, 'next.pdf')
+    await writeReportPdfInThread(result, next, new AbortController().signal)
+    expect((await stat(next)).size).toBeGreaterThan(1000)
   })
 })

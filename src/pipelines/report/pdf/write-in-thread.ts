@@ -25,47 +25,54 @@ export type PdfWriterReply = { id: number, ok: true } | { id: number, ok: false,
 
 interface Pending { resolve: () => void, reject: (error: unknown) => void }
 
-let worker: Worker | null = null
+/**
+ * A thread and the writes it owes. Each thread keeps its own: a thread that was ended (idle, or a
+ * cancelled write) reports its exit a little later, when the next report may already be waiting
+ * on a new thread, and that exit must fail only what the ended thread was writing.
+ */
+interface WriterThread { worker: Worker, pending: Map<number, Pending> }
+
+let writer: WriterThread | null = null
 let idleTimer: NodeJS.Timeout | undefined
 let nextId = 1
-const pending = new Map<number, Pending>()
 let queue: Promise<unknown> = Promise.resolve()
 
-function startWorker (): Worker {
-  const started = new Worker(new URL('./report-worker.ts', import.meta.url), {
+function startWriter (): WriterThread {
+  const worker = new Worker(new URL('./report-worker.ts', import.meta.url), {
     resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
   })
+  const started: WriterThread = { worker, pending: new Map() }
   const failAll = (error: unknown) => {
-    if (worker === started) worker = null
-    for (const waiting of pending.values()) waiting.reject(error)
-    pending.clear()
+    if (writer === started) writer = null
+    for (const waiting of started.pending.values()) waiting.reject(error)
+    started.pending.clear()
   }
-  started.on('message', (reply: PdfWriterReply) => {
-    const waiting = pending.get(reply.id)
-    pending.delete(reply.id)
+  worker.on('message', (reply: PdfWriterReply) => {
+    const waiting = started.pending.get(reply.id)
+    started.pending.delete(reply.id)
     if (reply.ok) waiting?.resolve()
     else waiting?.reject(new Error(reply.message))
   })
-  started.on('error', failAll)
-  started.on('exit', code => failAll(new Error(`The PDF writer stopped (exit code ${code}) before report.pdf was finished.`)))
+  worker.on('error', failAll)
+  worker.on('exit', code => failAll(new Error(`The PDF writer stopped (exit code ${code}) before report.pdf was finished.`)))
   return started
 }
 
 async function writeNow (report: ReportDocument, path: string, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted()
   clearTimeout(idleTimer)
-  const thread = worker ?? (worker = startWorker())
+  const thread = writer ?? (writer = startWriter())
   const id = nextId++
   const onAbort = () => {
-    if (worker === thread) worker = null
+    if (writer === thread) writer = null
     // Ending the thread rejects this write through its `exit` handler.
-    void thread.terminate()
+    void thread.worker.terminate()
   }
   signal.addEventListener('abort', onAbort, { once: true })
   try {
     await new Promise<void>((resolve, reject) => {
-      pending.set(id, { resolve, reject: error => reject(signal.aborted ? signal.reason : error) })
-      thread.postMessage({ id, report, path })
+      thread.pending.set(id, { resolve, reject: error => reject(signal.aborted ? signal.reason : error) })
+      thread.worker.postMessage({ id, report, path })
     })
   } finally {
     signal.removeEventListener('abort', onAbort)
@@ -75,11 +82,18 @@ async function writeNow (report: ReportDocument, path: string, signal: AbortSign
 
 function endWhenIdleFor (ms: number): void {
   clearTimeout(idleTimer)
-  idleTimer = setTimeout(() => {
-    const idle = worker
-    worker = null
-    void idle?.terminate()
-  }, ms)
+  idleTimer = setTimeout(endReportPdfWriter, ms)
+}
+
+/**
+ * Ends the thread now (the idle timer calls it once no write has come for a while). A write it
+ * was doing fails; the next write starts a new thread.
+ */
+export function endReportPdfWriter (): void {
+  clearTimeout(idleTimer)
+  const idle = writer
+  writer = null
+  void idle?.worker.terminate()
 }
 
 /**
@@ -88,8 +102,8 @@ function endWhenIdleFor (ms: number): void {
  * thread nobody writes with ends after WARM_IDLE_MS.
  */
 export function warmReportPdfWriter (): void {
-  if (worker) return
-  worker = startWorker()
+  if (writer) return
+  writer = startWriter()
   endWhenIdleFor(WARM_IDLE_MS)
 }
 
