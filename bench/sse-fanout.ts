@@ -3,6 +3,11 @@
  * latency from the event's append (its `at`) to its receipt (p50/p99) and the server's RSS per
  * idle stream, for stagecast and, in the same run, the polling design it replaces.
  *
+ * `complete` is also timed from the append of the last progress event: it follows that event at
+ * once, and a store that takes both in one write stamps it before the progress event has reached
+ * every stream, so its own latency counts that fan-out too, while the moment clients get it does
+ * not move.
+ *
  *   node bench/sse-fanout.ts [1000,5000,10000]
  */
 import { randomUUID } from 'node:crypto'
@@ -22,21 +27,36 @@ const baselineEntry = fileURLToPath(new URL('./support/polling-baseline-server.t
 /** Each server first runs one job to 200 streams, unmeasured, so the figures are of warm (JIT-compiled) code, as in a server that has been up a while. */
 const WARM_UP_STREAMS = 200
 
-interface Measured { latencies: number[], delivered: number, rssPerStreamKb: number, completed: number }
+interface Measured { latencies: number[], progressLatencies: number[], completeAfterProgress: number[], delivered: number, rssPerStreamKb: number, completed: number }
 
 async function measure (server: Child, streamUrl: string, start: () => Promise<void>, clients: number): Promise<Measured> {
   const latencies: number[] = []
+  const progressLatencies: number[] = []
+  const completeAfterProgress: number[] = []
   let delivered = 0
   let completed = 0
   let connected = 0
   let allDone: () => void = () => {}
   const done = new Promise<void>(resolve => { allDone = resolve })
-  const onEvent = (name: string, data: Record<string, unknown>) => {
-    if (name === 'connected') { connected++; return }
-    if (name !== 'progress' && name !== 'complete') return
-    delivered++
-    if (typeof data.at === 'string') latencies.push(Date.now() - Date.parse(data.at))
-    if (name === 'complete' && ++completed === clients) allDone()
+  const listener = () => {
+    let lastProgressAt = Number.NaN
+    return (name: string, data: Record<string, unknown>) => {
+      if (name === 'connected') { connected++; return }
+      if (name !== 'progress' && name !== 'complete') return
+      delivered++
+      const receivedAt = Date.now()
+      if (typeof data.at === 'string') {
+        const at = Date.parse(data.at)
+        latencies.push(receivedAt - at)
+        if (name === 'progress') {
+          progressLatencies.push(receivedAt - at)
+          lastProgressAt = at
+        }
+      }
+      if (name !== 'complete') return
+      if (!Number.isNaN(lastProgressAt)) completeAfterProgress.push(receivedAt - lastProgressAt)
+      if (++completed === clients) allDone()
+    }
   }
   const pid = server.process.pid as number
   const rssBefore = rssOf(pid)
@@ -44,7 +64,7 @@ async function measure (server: Child, streamUrl: string, start: () => Promise<v
   // Connect in batches: the listen backlog is finite, and real clients do not arrive at once either.
   for (let opened = 0; opened < clients; opened += 250) {
     const batch = Math.min(250, clients - opened)
-    requests.push(...await Promise.all(Array.from({ length: batch }, () => openStream(streamUrl, onEvent))))
+    requests.push(...await Promise.all(Array.from({ length: batch }, () => openStream(streamUrl, listener()))))
   }
   // eslint-disable-next-line no-unmodified-loop-condition -- `connected` is counted by onEvent
   while (connected < clients) await new Promise(resolve => setTimeout(resolve, 50))
@@ -53,7 +73,7 @@ async function measure (server: Child, streamUrl: string, start: () => Promise<v
   await start()
   await Promise.race([done, new Promise(resolve => setTimeout(resolve, 60_000))])
   for (const req of requests) req.destroy()
-  return { latencies, delivered, rssPerStreamKb, completed }
+  return { latencies, progressLatencies, completeAfterProgress, delivered, rssPerStreamKb, completed }
 }
 
 async function runStagecast (clients: number): Promise<Measured> {
@@ -99,11 +119,13 @@ const rows: Array<Array<string | number>> = []
 for (const clients of sizes) {
   for (const [design, run] of [['stagecast (push)', runStagecast], ['baseline (poll 500 ms)', runBaseline]] as const) {
     const result = await run(clients)
-    rows.push([clients, design, percentile(result.latencies, 50), percentile(result.latencies, 99), result.delivered, `${result.completed}/${clients}`, result.rssPerStreamKb.toFixed(1)])
+    const { latencies, progressLatencies, completeAfterProgress } = result
+    rows.push([clients, design, percentile(latencies, 50), percentile(latencies, 99), `${percentile(progressLatencies, 50)} / ${percentile(progressLatencies, 99)}`,
+      `${percentile(completeAfterProgress, 50)} / ${percentile(completeAfterProgress, 99)}`, result.delivered, `${result.completed}/${clients}`, result.rssPerStreamKb.toFixed(1)])
     console.log(rows.at(-1)?.join('  '))
   }
 }
 record('SSE fan-out: one job, N streams', `node bench/sse-fanout.ts ${sizes.join(',')}`,
-  'One job reports progress every 250 ms (20 ticks + complete); every stream must receive every event. Each server first runs one unmeasured job to 200 streams (warm-up). Latency is receipt time minus the event\'s `at` (append time), on the same clock.\n\n' +
-  table(['streams', 'design', 'p50 ms', 'p99 ms', 'events delivered', 'clients that saw the end', 'server RSS per idle stream (KB)'], rows),
+  'One job reports progress every 250 ms (20 ticks + complete); every stream must receive every event. Each server first runs one unmeasured job to 200 streams (warm-up). Latency is receipt time minus the event\'s `at` (append time), on the same clock. `complete` follows the last progress event at once, so it is also timed from that event\'s append: the moment a client learns the job is done.\n\n' +
+  table(['streams', 'design', 'p50 ms', 'p99 ms', 'progress p50 / p99 ms', 'complete after the last progress event p50 / p99 ms', 'events delivered', 'clients that saw the end', 'server RSS per idle stream (KB)'], rows),
   startedOn)

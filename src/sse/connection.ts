@@ -126,15 +126,16 @@ export class SseConnection {
 }
 
 /**
- * `frame` as one HTTP/1.1 chunk. Fan-out hands every stream the same frame string in a row, so
- * remembering the last one builds each chunk once per event, not once per stream.
+ * `frame` as one HTTP/1.1 chunk, in bytes. Fan-out hands every stream the same frame string in a
+ * row, so remembering the last one encodes each chunk once per event, not once per stream (a
+ * string written to a socket is encoded anew for every write). Sockets never modify what they send.
  */
 let lastFrame = ''
-let lastChunk = ''
-function asChunk (frame: string): string {
+let lastChunk = Buffer.alloc(0)
+function asChunk (frame: string): Buffer {
   if (frame !== lastFrame) {
     lastFrame = frame
-    lastChunk = `${Buffer.byteLength(frame).toString(16)}\r\n${frame}\r\n`
+    lastChunk = Buffer.from(`${Buffer.byteLength(frame).toString(16)}\r\n${frame}\r\n`)
   }
   return lastChunk
 }

@@ -55,12 +55,15 @@ export async function streamJobEvents (options: StreamJobEventsOptions): Promise
 
   const send = (event: string, data: unknown) => connection.send({ event, data: JSON.stringify(data) })
 
+  // One timer per stream, pushed back after every message: `refresh()` re-arms it in place, where
+  // clearTimeout + setTimeout would make a new timer object per stream for every event fanned out.
   let heartbeatTimer: NodeJS.Timeout | undefined
   const scheduleHeartbeat = () => {
-    clearTimeout(heartbeatTimer)
-    heartbeatTimer = setTimeout(() => {
-      if (send('heartbeat', { jobId, status, at: new Date().toISOString() })) scheduleHeartbeat()
-    }, options.heartbeatMs)
+    if (heartbeatTimer) heartbeatTimer.refresh()
+    else heartbeatTimer = setTimeout(beat, options.heartbeatMs)
+  }
+  const beat = () => {
+    if (send('heartbeat', { jobId, status, at: new Date().toISOString() })) scheduleHeartbeat()
   }
 
   const giveUp = (reason: 'job_not_found' | 'max_duration') => {
