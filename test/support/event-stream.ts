@@ -40,7 +40,7 @@ export function recordStream (url: string, init?: { headers?: Record<string, str
       }
       const timer = setTimeout(() => {
         waiters.delete(check)
-        reject(new Error(`Timed out waiting for ${what}; received: ${received.map(describe).join(', ')}`))
+        reject(new Error(`Timed out waiting for ${what}; received: ${received.map(describeEvent).join(', ')}`))
       }, timeoutMs)
       waiters.add(check)
       check()
@@ -61,7 +61,7 @@ export function recordStream (url: string, init?: { headers?: Record<string, str
 }
 
 /** An event as a failure message shows it: type and id, and for an ending its whole data (which says why). */
-function describe (event: ReceivedEvent): string {
+function describeEvent (event: ReceivedEvent): string {
   return `${event.type}#${event.id}${TERMINAL_TYPES.includes(event.type) ? ` ${JSON.stringify(event.data)}` : ''}`
 }
 
